@@ -1,0 +1,90 @@
+import { detectFamily, looksLikeModulemd, OVERLAY, type Kind } from '../kinds/detect';
+import { rulesFor } from '../rules';
+import { checkEnvelope } from '../rules/modulemd/envelope';
+import { mapSchemaErrors, type MapOptions } from '../schema/errors';
+import { validatorFor } from '../schema/registry';
+import type { Diagnostic, JsonPath } from '../types';
+import { parseYaml, type ParsedYaml, type YamlDocument } from '../yaml/parse';
+import { DocContext } from './context';
+import { checkFileRules } from './file-rules';
+
+export interface CheckedDocument {
+  index: number;
+  kind: Kind | null;
+}
+
+export interface CheckResult {
+  /** 'modulemd' | 'overlay', or null when the file is not ours (and has no diagnostics). */
+  family: 'modulemd' | 'overlay' | null;
+  documents: CheckedDocument[];
+  diagnostics: Diagnostic[];
+}
+
+const overlayOptions: MapOptions = {
+  // rdgo hands defines to rpmbuild as strings; a number there raises TypeError in rdgo.
+  stringRequiredAt: (path: JsonPath) =>
+    path.length === 4 && path[0] === 'components' && path[2] === 'defines'
+      ? { code: 'overlay.defines-not-string', message: `The value of define '${String(path[3])}' must be a string` }
+      : null,
+};
+
+function isEmptyDocument(d: YamlDocument): boolean {
+  return d.value === null || d.value === undefined;
+}
+
+/** Schema check plus every semantic rule of the kind. */
+export function checkDocument(ctx: DocContext, kind: Kind, options: MapOptions = {}): Diagnostic[] {
+  const validate = validatorFor(kind.schema);
+  const out: Diagnostic[] = [];
+  if (!validate(ctx.value)) out.push(...mapSchemaErrors(ctx, validate.errors, [], options));
+  for (const rule of rulesFor(kind.schema)) {
+    try {
+      out.push(...rule.check(ctx));
+    } catch (err) {
+      // A rule must never take the check down; report the fault where the user can see it.
+      out.push(ctx.diag('gitoverlay.internal-error', 'warning', ctx.ownerAt([]), `Rule ${rule.id} failed: ${(err as Error).message}`));
+    }
+  }
+  return out;
+}
+
+export function checkParsed(path: string, parsed: ParsedYaml): CheckResult {
+  const family = detectFamily(path, parsed.documents);
+  if (!family) return { family: null, documents: [], diagnostics: [] };
+  const diagnostics: Diagnostic[] = [...parsed.syntax];
+  const documents: CheckedDocument[] = [];
+  const contexts: DocContext[] = [];
+  for (const d of parsed.documents) {
+    if (isEmptyDocument(d)) {
+      documents.push({ index: d.index, kind: null });
+      continue;
+    }
+    if (family === 'overlay') {
+      const ctx = new DocContext(parsed.lines, d.doc, d.value, OVERLAY, d.start);
+      contexts.push(ctx);
+      documents.push({ index: d.index, kind: OVERLAY });
+      diagnostics.push(...checkDocument(ctx, OVERLAY, overlayOptions));
+      continue;
+    }
+    const probe = new DocContext(parsed.lines, d.doc, d.value, null, d.start);
+    const envelope = checkEnvelope(probe);
+    diagnostics.push(...envelope.diagnostics);
+    documents.push({ index: d.index, kind: envelope.kind });
+    if (!envelope.kind) continue;
+    const ctx = new DocContext(parsed.lines, d.doc, d.value, envelope.kind, d.start);
+    contexts.push(ctx);
+    diagnostics.push(...checkDocument(ctx, envelope.kind));
+  }
+  diagnostics.push(...checkFileRules(contexts));
+  diagnostics.sort(
+    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code),
+  );
+  return { family, documents, diagnostics };
+}
+
+/** The engine's entry point: every diagnostic for one file's text. */
+export function checkText(path: string, text: string): CheckResult {
+  return checkParsed(path, parseYaml(text));
+}
+
+export { looksLikeModulemd };

@@ -1,0 +1,39 @@
+import type { Diagnostic } from '../types';
+import { get } from './context';
+import type { DocContext } from './context';
+
+/**
+ * Rules across the documents of one file. libmodulemd merges modulemd-defaults for the same module
+ * when it reads a stream: the higher `modified` wins, equal `modified` with different default streams
+ * is a conflict (strict mode refuses it, dnf ends up with no default stream).
+ */
+export const DEFAULTS_CONFLICT = 'modulemd.defaults-conflict';
+
+export function checkFileRules(contexts: readonly DocContext[]): Diagnostic[] {
+  const seen = new Map<string, { ctx: DocContext; stream: unknown; modified: unknown }>();
+  const out: Diagnostic[] = [];
+  for (const ctx of contexts) {
+    if (ctx.kind?.schema !== 'modulemd-defaults-v1') continue;
+    const module = get(ctx.value, ['data', 'module']);
+    if (typeof module !== 'string') continue;
+    const stream = get(ctx.value, ['data', 'stream']);
+    const modified = get(ctx.value, ['data', 'modified']);
+    const earlier = seen.get(module);
+    if (!earlier) {
+      seen.set(module, { ctx, stream, modified });
+      continue;
+    }
+    const sameAge = String(earlier.modified ?? 0) === String(modified ?? 0);
+    if (sameAge && earlier.stream !== undefined && stream !== undefined && String(earlier.stream) !== String(stream)) {
+      out.push(
+        ctx.diag(
+          DEFAULTS_CONFLICT,
+          'error',
+          ctx.valueAt(['data', 'stream']),
+          `Default stream mismatch in module ${module}: '${String(earlier.stream)}' and '${String(stream)}' with the same 'modified'; raise 'modified' on the one that should win`,
+        ),
+      );
+    }
+  }
+  return out;
+}

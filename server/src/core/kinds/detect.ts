@@ -1,0 +1,83 @@
+import type { YamlDocument } from '../yaml/parse';
+
+/** A document kind the engine checks; `schema` is the basename of the file in `schemas/`. */
+export interface ModulemdKind {
+  family: 'modulemd';
+  document: string;
+  version: number;
+  schema: string;
+  label: string;
+}
+
+export interface OverlayKind {
+  family: 'overlay';
+  schema: 'overlay';
+  label: 'overlay manifest';
+}
+
+export type Kind = ModulemdKind | OverlayKind;
+
+/** Supported `document` types and versions, as libmodulemd 2.15 reads them. */
+export const MODULEMD_KINDS: Record<string, Record<number, { schema: string; label: string }>> = {
+  modulemd: {
+    1: { schema: 'modulemd-stream-v1', label: 'modulemd v1 stream' },
+    2: { schema: 'modulemd-stream-v2', label: 'modulemd v2 stream' },
+  },
+  'modulemd-stream': {
+    2: { schema: 'modulemd-stream-v2', label: 'modulemd v2 stream' },
+  },
+  'modulemd-packager': {
+    2: { schema: 'modulemd-packager-v2', label: 'modulemd-packager v2' },
+    3: { schema: 'modulemd-packager-v3', label: 'modulemd-packager v3' },
+  },
+  'modulemd-defaults': { 1: { schema: 'modulemd-defaults-v1', label: 'modulemd-defaults v1' } },
+  'modulemd-obsoletes': { 1: { schema: 'modulemd-obsoletes-v1', label: 'modulemd-obsoletes v1' } },
+  'modulemd-translations': { 1: { schema: 'modulemd-translations-v1', label: 'modulemd-translations v1' } },
+};
+
+const OVERLAY_NAME = /(^|[\\/])(overlay\.ya?ml|[^\\/]+\.overlay\.ya?ml)$/;
+
+export function isOverlayFileName(path: string): boolean {
+  return OVERLAY_NAME.test(path);
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Does this document look like a modulemd envelope (so that its defects are ours to report)? */
+export function looksLikeModulemd(value: unknown): boolean {
+  if (!isPlainObject(value)) return false;
+  if (typeof value.document === 'string' && value.document.startsWith('modulemd')) return true;
+  return 'document' in value && 'version' in value && 'data' in value;
+}
+
+export function looksLikeOverlay(value: unknown): boolean {
+  return isPlainObject(value) && 'components' in value && 'distgit' in value;
+}
+
+export type FileFamily = 'modulemd' | 'overlay' | null;
+
+/** Which family a YAML file belongs to; null = not ours, no diagnostics at all. */
+export function detectFamily(path: string, documents: readonly YamlDocument[]): FileFamily {
+  if (isOverlayFileName(path)) return 'overlay';
+  if (documents.some((d) => looksLikeModulemd(d.value))) return 'modulemd';
+  if (documents.length > 0 && looksLikeOverlay(documents[0].value)) return 'overlay';
+  return null;
+}
+
+export function modulemdKind(document: unknown, version: unknown): ModulemdKind | null {
+  const v = envelopeVersion(version);
+  if (typeof document !== 'string' || v === null) return null;
+  const entry = MODULEMD_KINDS[document]?.[v];
+  return entry ? { family: 'modulemd', document, version: v, ...entry } : null;
+}
+
+export const OVERLAY: OverlayKind = { family: 'overlay', schema: 'overlay', label: 'overlay manifest' };
+
+/** libmodulemd reads every scalar as text, so `version: "2"` is as good as `version: 2`. */
+export function envelopeVersion(version: unknown): number | null {
+  if (typeof version === 'number' && Number.isInteger(version)) return version;
+  if (typeof version === 'string' && /^[0-9]+$/.test(version)) return Number(version);
+  return null;
+}

@@ -1,0 +1,262 @@
+import { get, isObject, type DocContext } from '../../check/context';
+import type { Diagnostic } from '../../types';
+import { entriesOf, type Rule } from '../rule';
+
+const STREAMS = ['modulemd-stream-v2', 'modulemd-packager-v2', 'modulemd-packager-v3'];
+const RPMS = ['data', 'components', 'rpms'] as const;
+
+interface Component {
+  key: string;
+  buildorder: number;
+  buildafter: { name: string; index: number }[];
+  hasBuildafter: boolean;
+}
+
+function components(ctx: DocContext): Component[] {
+  return entriesOf(get(ctx.value, RPMS)).map(([key, c]) => {
+    const bo = isObject(c) ? c.buildorder : undefined;
+    const ba = isObject(c) && Array.isArray(c.buildafter) ? c.buildafter : [];
+    return {
+      key,
+      buildorder: typeof bo === 'number' ? bo : typeof bo === 'string' && /^-?[0-9]+$/.test(bo) ? Number(bo) : 0,
+      buildafter: ba.map((name, index) => ({ name: String(name), index })).filter((e) => e.name !== 'undefined'),
+      hasBuildafter: isObject(c) && c.buildafter !== undefined && c.buildafter !== null,
+    };
+  });
+}
+
+export const buildorderBuildafterComponent: Rule = {
+  id: 'modulemd.buildorder-buildafter-component',
+  severity: 'error',
+  description: 'A component cannot have both a non-zero buildorder and buildafter (libmodulemd).',
+  kinds: STREAMS,
+  check(ctx) {
+    return components(ctx)
+      .filter((c) => c.buildorder !== 0 && c.hasBuildafter)
+      .map((c) =>
+        ctx.diag(
+          this.id,
+          this.severity,
+          ctx.keyAt([...RPMS, c.key, 'buildorder']),
+          `Cannot mix buildorder and buildafter in the same component: '${c.key}' has buildorder ${c.buildorder} and buildafter`,
+        ),
+      );
+  },
+};
+
+const names = (keys: string[]): string =>
+  keys
+    .slice(0, 3)
+    .map((k) => `'${k}'`)
+    .join(', ') + (keys.length > 3 ? ', …' : '');
+
+export const buildorderBuildafterStream: Rule = {
+  id: 'modulemd.buildorder-buildafter-stream',
+  severity: 'error',
+  description: 'Within one stream, components use either buildorder or buildafter, never both (libmodulemd).',
+  kinds: STREAMS,
+  check(ctx) {
+    const all = components(ctx);
+    // A component mixing both is reported by the component rule; this one is about the stream.
+    if (all.some((c) => c.buildorder !== 0 && c.hasBuildafter)) return [];
+    const ordered = all.filter((c) => c.buildorder !== 0).map((c) => c.key);
+    const after = all.filter((c) => c.hasBuildafter).map((c) => c.key);
+    if (ordered.length === 0 || after.length === 0) return [];
+    // Point at the odd one out: the mechanism fewer components use.
+    const onOrder = ordered.length <= after.length;
+    const culprit = onOrder ? ordered[0] : after[0];
+    return [
+      ctx.diag(
+        this.id,
+        this.severity,
+        ctx.keyAt([...RPMS, culprit, onOrder ? 'buildorder' : 'buildafter']),
+        `Cannot mix buildorder and buildafter in the same stream: ${names(ordered)} use${ordered.length === 1 ? 's' : ''} buildorder while ${names(after)} use${
+          after.length === 1 ? 's' : ''
+        } buildafter`,
+      ),
+    ];
+  },
+};
+
+export const buildafterUnknown: Rule = {
+  id: 'modulemd.buildafter-unknown',
+  severity: 'error',
+  description: 'Every buildafter entry must name a key of components.rpms (libmodulemd).',
+  kinds: STREAMS,
+  check(ctx) {
+    const all = components(ctx);
+    const keys = new Set(all.map((c) => c.key));
+    const out: Diagnostic[] = [];
+    for (const c of all) {
+      for (const e of c.buildafter) {
+        if (!keys.has(e.name)) {
+          out.push(
+            ctx.diag(this.id, this.severity, ctx.valueAt([...RPMS, c.key, 'buildafter', e.index]), `Buildafter '${e.name}' not found in components list`),
+          );
+        }
+      }
+    }
+    return out;
+  },
+};
+
+export const buildafterSelf: Rule = {
+  id: 'modulemd.buildafter-self',
+  severity: 'error',
+  description: 'A component cannot be built after itself (libmodulemd accepts it; the build never starts).',
+  kinds: STREAMS,
+  check(ctx) {
+    const out: Diagnostic[] = [];
+    for (const c of components(ctx)) {
+      for (const e of c.buildafter) {
+        if (e.name === c.key) {
+          out.push(
+            ctx.diag(this.id, this.severity, ctx.valueAt([...RPMS, c.key, 'buildafter', e.index]), `Component '${c.key}' lists itself in buildafter`),
+          );
+        }
+      }
+    }
+    return out;
+  },
+};
+
+/** Strongly connected components of the buildafter graph (Tarjan), self-loops excluded. */
+function cycles(all: Component[]): string[][] {
+  const edges = new Map(all.map((c) => [c.key, c.buildafter.map((e) => e.name).filter((n) => n !== c.key)]));
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const out: string[][] = [];
+  let counter = 0;
+  const visit = (root: string): void => {
+    // Iterative DFS: 5,000-component streams must not overflow the call stack.
+    const work: [string, number][] = [[root, 0]];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length) {
+      const frame = work[work.length - 1];
+      const [v, i] = frame;
+      const next = edges.get(v) ?? [];
+      if (i < next.length) {
+        frame[1]++;
+        const w = next[i];
+        if (!edges.has(w)) continue;
+        if (!index.has(w)) {
+          index.set(w, counter);
+          low.set(w, counter++);
+          stack.push(w);
+          onStack.add(w);
+          work.push([w, 0]);
+        } else if (onStack.has(w)) {
+          low.set(v, Math.min(low.get(v)!, index.get(w)!));
+        }
+        continue;
+      }
+      work.pop();
+      if (work.length) {
+        const parent = work[work.length - 1][0];
+        low.set(parent, Math.min(low.get(parent)!, low.get(v)!));
+      }
+      if (low.get(v) === index.get(v)) {
+        const scc: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          scc.push(w);
+        } while (w !== v);
+        if (scc.length > 1) out.push(scc.reverse());
+      }
+    }
+  };
+  for (const c of all) if (!index.has(c.key)) visit(c.key);
+  return out;
+}
+
+/** One shortest loop through `members`, for the message: a → b → c → a. */
+function loopThrough(all: Component[], members: string[]): string[] {
+  const set = new Set(members);
+  const edges = new Map(all.map((c) => [c.key, c.buildafter.map((e) => e.name).filter((n) => set.has(n) && n !== c.key)]));
+  const start = [...members].sort()[0];
+  const prev = new Map<string, string>();
+  const queue = [start];
+  const seen = new Set([start]);
+  while (queue.length) {
+    const v = queue.shift()!;
+    for (const w of edges.get(v) ?? []) {
+      if (w === start) {
+        const path = [v];
+        let p = v;
+        while (p !== start) {
+          p = prev.get(p)!;
+          path.push(p);
+        }
+        return [...path.reverse(), start];
+      }
+      if (!seen.has(w)) {
+        seen.add(w);
+        prev.set(w, v);
+        queue.push(w);
+      }
+    }
+  }
+  return [...members, members[0]];
+}
+
+export const buildafterCycle: Rule = {
+  id: 'modulemd.buildafter-cycle',
+  severity: 'error',
+  description:
+    'The buildafter graph must be acyclic. libmodulemd does not check this; a cycle leaves the build waiting forever. Each cycle is reported once, on the buildafter entries of its members.',
+  kinds: STREAMS,
+  check(ctx) {
+    const all = components(ctx);
+    const out: Diagnostic[] = [];
+    for (const scc of cycles(all)) {
+      const members = new Set(scc);
+      const loop = loopThrough(all, scc);
+      const message = `buildafter cycle: ${loop.join(' → ')}; these components can never be built`;
+      for (const c of all) {
+        if (!members.has(c.key)) continue;
+        for (const e of c.buildafter) {
+          if (members.has(e.name) && e.name !== c.key) {
+            out.push(ctx.diag(this.id, this.severity, ctx.valueAt([...RPMS, c.key, 'buildafter', e.index]), message, { cycle: loop }));
+          }
+        }
+      }
+    }
+    return out;
+  },
+};
+
+export const componentArches: Rule = {
+  id: 'modulemd.component-arch',
+  severity: 'error',
+  description: "When buildopts.arches is set, each component's arches must be a subset of it (libmodulemd).",
+  kinds: ['modulemd-stream-v2', 'modulemd-packager-v2'],
+  check(ctx) {
+    const arches = get(ctx.value, ['data', 'buildopts', 'arches']);
+    if (!Array.isArray(arches) || arches.length === 0) return [];
+    const allowed = new Set(arches.map(String));
+    const out: Diagnostic[] = [];
+    for (const [key, c] of entriesOf(get(ctx.value, RPMS))) {
+      const own = isObject(c) && Array.isArray(c.arches) ? c.arches : [];
+      own.forEach((a, i) => {
+        if (!allowed.has(String(a))) {
+          out.push(
+            ctx.diag(
+              this.id,
+              this.severity,
+              ctx.valueAt([...RPMS, key, 'arches', i]),
+              `Component rpm '${key}' arch '${String(a)}' not in module buildopts.arches (${[...allowed].join(', ')})`,
+            ),
+          );
+        }
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,67 @@
+import { isObject, type DocContext } from '../../check/context';
+import { closest } from '../../check/suggest';
+import { envelopeVersion, MODULEMD_KINDS, modulemdKind, type ModulemdKind } from '../../kinds/detect';
+import type { Diagnostic } from '../../types';
+
+/** Envelope rule ids (document:, version:, data:), as libmodulemd reports them. */
+export const ENVELOPE_CODES = {
+  notMapping: 'modulemd.not-a-mapping',
+  documentMissing: 'modulemd.document-missing',
+  documentUnknown: 'modulemd.document-unknown',
+  versionMissing: 'modulemd.version-missing',
+  versionUnsupported: 'modulemd.version-unsupported',
+  dataMissing: 'modulemd.data-missing',
+} as const;
+
+/**
+ * Checks `document`, `version` and `data`; returns the document's kind when the envelope allows
+ * checking the data against a schema.
+ */
+export function checkEnvelope(ctx: DocContext): { kind: ModulemdKind | null; diagnostics: Diagnostic[] } {
+  const v = ctx.value;
+  const out: Diagnostic[] = [];
+  if (!isObject(v)) {
+    out.push(ctx.diag(ENVELOPE_CODES.notMapping, 'error', ctx.ownerAt([]), 'A modulemd document must be a mapping with document, version and data'));
+    return { kind: null, diagnostics: out };
+  }
+  let kind: ModulemdKind | null = null;
+  if (v.document === undefined) {
+    out.push(ctx.diag(ENVELOPE_CODES.documentMissing, 'error', ctx.ownerAt([]), "No document type specified: add 'document:' (e.g. modulemd)", { missing: 'document' }));
+  } else if (typeof v.document !== 'string' || !(v.document in MODULEMD_KINDS)) {
+    const known = Object.keys(MODULEMD_KINDS);
+    const suggestion = typeof v.document === 'string' ? closest(v.document, known) : undefined;
+    out.push(
+      ctx.diag(
+        ENVELOPE_CODES.documentUnknown,
+        'error',
+        ctx.valueAt(['document']),
+        `Document type '${String(v.document)}' unknown; expected one of ${known.join(', ')}` + (suggestion ? `; did you mean '${suggestion}'?` : ''),
+        suggestion ? { suggestion } : undefined,
+      ),
+    );
+  }
+  if (v.version === undefined || v.version === null) {
+    out.push(ctx.diag(ENVELOPE_CODES.versionMissing, 'error', ctx.ownerAt([]), "No metadata version specified: add 'version:'", { missing: 'version' }));
+  } else if (typeof v.document === 'string' && v.document in MODULEMD_KINDS) {
+    kind = modulemdKind(v.document, v.version);
+    if (!kind) {
+      const supported = Object.keys(MODULEMD_KINDS[v.document]).join(', ');
+      const n = envelopeVersion(v.version);
+      out.push(
+        ctx.diag(
+          ENVELOPE_CODES.versionUnsupported,
+          'error',
+          ctx.valueAt(['version']),
+          n === null
+            ? `Invalid metadata version '${String(v.version)}': expected an integer (${supported} for ${v.document})`
+            : `Invalid mdversion ${n} for ${v.document}: supported ${supported.includes(',') ? 'versions are' : 'version is'} ${supported}`,
+        ),
+      );
+    }
+  }
+  if (v.data === undefined) {
+    out.push(ctx.diag(ENVELOPE_CODES.dataMissing, 'error', ctx.ownerAt([]), "No data section provided: add 'data:'", { missing: 'data' }));
+    kind = null;
+  }
+  return { kind, diagnostics: out };
+}

@@ -1,0 +1,150 @@
+import { get, isObject } from '../../check/context';
+import { closest } from '../../check/suggest';
+import type { Diagnostic } from '../../types';
+import type { Rule } from '../rule';
+import { aliasNames, aliasOf, componentViews } from './model';
+
+const OVERLAY = ['overlay'];
+const TOP_LEVEL = ['aliases', 'distgit', 'root', 'components', 'cache'];
+
+export const unknownTopLevelKey: Rule = {
+  id: 'overlay.unknown-top-level-key',
+  severity: 'warning',
+  description: 'rdgo ignores top-level keys it does not know; a typo there silently drops configuration.',
+  kinds: OVERLAY,
+  check(ctx) {
+    if (!isObject(ctx.value)) return [];
+    return Object.keys(ctx.value)
+      .filter((k) => !TOP_LEVEL.includes(k))
+      .map((k) => {
+        const suggestion = closest(k, TOP_LEVEL);
+        return ctx.diag(
+          this.id,
+          this.severity,
+          ctx.keyAt([k]),
+          `Unknown top-level key '${k}' is ignored by rpmdistro-gitoverlay` + (suggestion ? `; did you mean '${suggestion}'?` : ''),
+          suggestion ? { key: k, suggestion } : { key: k },
+        );
+      });
+  },
+};
+
+export const cacheUnused: Rule = {
+  id: 'overlay.cache-unused',
+  severity: 'warning',
+  description: 'The cache section appears in real overlays but rdgo never reads it.',
+  kinds: OVERLAY,
+  check(ctx) {
+    if (!isObject(ctx.value) || !('cache' in ctx.value)) return [];
+    return [ctx.diag(this.id, this.severity, ctx.keyAt(['cache']), "'cache' is accepted but never read by rpmdistro-gitoverlay")];
+  },
+};
+
+export const missingSource: Rule = {
+  id: 'overlay.missing-source',
+  severity: 'error',
+  description: 'A component needs src (upstream git) or distgit, or both.',
+  kinds: OVERLAY,
+  check(ctx) {
+    return componentViews(ctx.value)
+      .filter((c) => c.raw.src === undefined && c.raw.distgit === undefined)
+      .map((c) => ctx.diag(this.id, this.severity, ctx.ownerAt(['components', c.index]), `Component ${c.name ? `'${c.name}' ` : ''}needs 'src' or 'distgit'`));
+  },
+};
+
+export const specInternalWithDistgit: Rule = {
+  id: 'overlay.spec-internal-with-distgit',
+  severity: 'error',
+  description: 'spec: internal takes the spec from the upstream tree, so a distgit map cannot be used with it (rdgo crashes).',
+  kinds: OVERLAY,
+  check(ctx) {
+    return componentViews(ctx.value)
+      .filter((c) => c.raw.spec === 'internal' && isObject(c.raw.distgit))
+      .map((c) =>
+        ctx.diag(this.id, this.severity, ctx.keyAt(['components', c.index, 'distgit']), "'spec: internal' takes the spec from upstream; remove the 'distgit' map or the 'spec' key"),
+      );
+  },
+};
+
+export const duplicateName: Rule = {
+  id: 'overlay.duplicate-name',
+  severity: 'error',
+  description: 'Two components resolving to the same name would overwrite each other in the snapshot and the repository.',
+  kinds: OVERLAY,
+  check(ctx) {
+    const first = new Map<string, number>();
+    const out: Diagnostic[] = [];
+    for (const c of componentViews(ctx.value)) {
+      if (!c.name) continue;
+      const earlier = first.get(c.name);
+      if (earlier === undefined) {
+        first.set(c.name, c.index);
+        continue;
+      }
+      const at = c.raw.name !== undefined ? ctx.valueAt(['components', c.index, 'name']) : ctx.ownerAt(['components', c.index]);
+      out.push(ctx.diag(this.id, this.severity, at, `Component name '${c.name}' is already used by component ${earlier + 1}; set a distinct 'name'`));
+    }
+    return out;
+  },
+};
+
+export const undefinedAlias: Rule = {
+  id: 'overlay.undefined-alias',
+  severity: 'error',
+  description: "An `alias:path` value must use an alias defined under 'aliases'.",
+  kinds: OVERLAY,
+  check(ctx) {
+    const defined = aliasNames(ctx.value);
+    const out: Diagnostic[] = [];
+    const checkValue = (path: (string | number)[], value: unknown, bare: boolean): void => {
+      if (typeof value !== 'string') return;
+      const alias = bare && !value.includes(':') && !value.includes('/') ? value : aliasOf(value);
+      if (alias === undefined || defined.has(alias)) return;
+      const suggestion = closest(alias, defined);
+      out.push(
+        ctx.diag(
+          this.id,
+          this.severity,
+          ctx.valueAt(path),
+          `Alias '${alias}' is not defined under 'aliases'` + (suggestion ? `; did you mean '${suggestion}'?` : ''),
+          suggestion ? { alias, suggestion } : { alias },
+        ),
+      );
+    };
+    checkValue(['distgit', 'prefix'], get(ctx.value, ['distgit', 'prefix']), true);
+    for (const c of componentViews(ctx.value)) {
+      if (c.src) checkValue(['components', c.index, 'src'], c.src, false);
+      if (isObject(c.raw.distgit)) checkValue(['components', c.index, 'distgit', 'src'], c.raw.distgit.src, false);
+    }
+    return out;
+  },
+};
+
+export const unusedAlias: Rule = {
+  id: 'overlay.unused-alias',
+  severity: 'warning',
+  description: 'An alias that no src, distgit src or distgit prefix uses is dead configuration.',
+  kinds: OVERLAY,
+  check(ctx) {
+    const aliases = get(ctx.value, ['aliases']);
+    if (!Array.isArray(aliases)) return [];
+    const used = new Set<string>();
+    const note = (v: unknown, bare = false): void => {
+      if (typeof v !== 'string') return;
+      const a = bare && !v.includes(':') && !v.includes('/') ? v : aliasOf(v);
+      if (a) used.add(a);
+    };
+    note(get(ctx.value, ['distgit', 'prefix']), true);
+    for (const c of componentViews(ctx.value)) {
+      note(c.src);
+      if (isObject(c.raw.distgit)) note(c.raw.distgit.src);
+    }
+    const out: Diagnostic[] = [];
+    aliases.forEach((a, i) => {
+      if (isObject(a) && typeof a.name === 'string' && !used.has(a.name)) {
+        out.push(ctx.diag(this.id, this.severity, ctx.valueAt(['aliases', i, 'name']), `Alias '${a.name}' is never used`));
+      }
+    });
+    return out;
+  },
+};

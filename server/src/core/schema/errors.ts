@@ -1,0 +1,222 @@
+import type { ErrorObject } from 'ajv';
+import type { DocContext } from '../check/context';
+import { closest } from '../check/suggest';
+import type { Diagnostic, JsonPath } from '../types';
+
+export interface MapOptions {
+  /** Paths (as JSON pointers, `*` for any key) where a non-string scalar is an error, not a lint. */
+  stringRequiredAt?: (path: JsonPath) => { code: string; message: string } | null;
+}
+
+export function pointerToPath(pointer: string): string[] {
+  if (!pointer) return [];
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Converts path segments that index arrays into numbers, following the value. */
+function typedPath(value: unknown, raw: string[]): (string | number)[] {
+  const out: (string | number)[] = [];
+  let v: unknown = value;
+  for (const seg of raw) {
+    if (Array.isArray(v)) {
+      const i = Number(seg);
+      out.push(i);
+      v = v[i];
+    } else {
+      out.push(seg);
+      v = v && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined;
+    }
+  }
+  return out;
+}
+
+export function label(path: JsonPath): string {
+  if (path.length === 0) return 'the document';
+  const last = path[path.length - 1];
+  if (typeof last === 'number') return `item ${last + 1} of ${label(path.slice(0, -1))}`;
+  return `'${last}'`;
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return 'empty';
+  if (Array.isArray(v)) return 'a list';
+  switch (typeof v) {
+    case 'object':
+      return 'a mapping';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'a boolean';
+    default:
+      return 'a string';
+  }
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+  null: 'empty',
+};
+
+function expectedTypes(t: unknown): string[] {
+  return Array.isArray(t) ? t.map(String) : [String(t)];
+}
+
+function isUnder(path: string, prefix: string): boolean {
+  return path !== prefix && path.startsWith(prefix + '/');
+}
+
+/**
+ * Turns ajv's errors into one diagnostic per defect, on the exact YAML node: unknown keys on the key
+ * (with a suggestion), wrong types on the value, missing keys on the parent's key.
+ */
+export function mapSchemaErrors(
+  ctx: DocContext,
+  errors: readonly ErrorObject[] | null | undefined,
+  base: JsonPath = [],
+  options: MapOptions = {},
+): Diagnostic[] {
+  if (!errors?.length) return [];
+  // A value of the wrong type makes every finding below it noise.
+  const typeBroken = errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath);
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const e of errors) {
+    if (typeBroken.some((p) => isUnder(e.instancePath, p))) continue;
+    const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const path = [...base, ...typedPath(rootValue(ctx, base), pointerToPath(e.instancePath))];
+    const d = mapOne(ctx, e, path, options);
+    if (d) out.push(d);
+  }
+  return out;
+}
+
+function rootValue(ctx: DocContext, base: JsonPath): unknown {
+  let v: unknown = ctx.value;
+  for (const seg of base) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
+  return v;
+}
+
+function mapOne(ctx: DocContext, e: ErrorObject, path: (string | number)[], options: MapOptions): Diagnostic | null {
+  const parent = (e.parentSchema ?? {}) as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const extra = String((e.params as { additionalProperty: string }).additionalProperty);
+      const known = Object.keys((parent.properties as object) ?? {});
+      const suggestion = closest(extra, known);
+      const where = path.length ? ` in ${label(path)}` : '';
+      return ctx.diag(
+        'schema.unknown-key',
+        'error',
+        ctx.keyAt([...path, extra]),
+        `Unknown key '${extra}'${where}` + (suggestion ? `; did you mean '${suggestion}'?` : ''),
+        suggestion ? { key: extra, suggestion } : { key: extra },
+      );
+    }
+    case 'required': {
+      const missing = String((e.params as { missingProperty: string }).missingProperty);
+      return ctx.diag(
+        'schema.required',
+        'error',
+        ctx.ownerAt(path),
+        `${path.length ? label(path) : 'The document'} is missing the required key '${missing}'`,
+        { missing },
+      );
+    }
+    case 'type':
+      return typeError(ctx, e, path, options);
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map(String);
+      const suggestion = typeof e.data === 'string' ? closest(e.data, allowed) : undefined;
+      return ctx.diag(
+        'schema.enum',
+        'error',
+        ctx.valueAt(path),
+        `${label(path)} must be one of: ${allowed.join(', ')}` + (suggestion ? `; did you mean '${suggestion}'?` : ''),
+        suggestion ? { suggestion } : undefined,
+      );
+    }
+    case 'const':
+      return ctx.diag('schema.const', 'error', ctx.valueAt(path), `${label(path)} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`);
+    case 'pattern': {
+      const custom = typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : undefined;
+      return ctx.diag(
+        'schema.pattern',
+        'error',
+        ctx.valueAt(path),
+        custom ? `${label(path)}: ${custom}` : `${label(path)} does not have the required format (${(e.params as { pattern: string }).pattern})`,
+      );
+    }
+    case 'minItems': {
+      const n = (e.params as { limit: number }).limit;
+      return ctx.diag('schema.min-items', 'error', ctx.valueAt(path), `${label(path)} must list at least ${n} ${n === 1 ? 'entry' : 'entries'}`);
+    }
+    case 'maxItems': {
+      const n = (e.params as { limit: number }).limit;
+      return ctx.diag(
+        'schema.max-items',
+        'error',
+        ctx.valueAt(path),
+        n === 1 ? `${label(path)} must specify a single entry` : `${label(path)} must list at most ${n} entries`,
+      );
+    }
+    case 'minimum':
+    case 'exclusiveMinimum':
+      if ((e.params as { limit: number }).limit === 0) return ctx.diag('schema.range', 'error', ctx.valueAt(path), `${label(path)} must not be negative`);
+      return ctx.diag('schema.range', 'error', ctx.valueAt(path), `${label(path)} ${e.message ?? 'is out of range'}`);
+    case 'minLength':
+      return ctx.diag('schema.length', 'error', ctx.valueAt(path), `${label(path)} must not be empty`);
+    default:
+      return ctx.diag(`schema.${e.keyword}`, 'error', ctx.valueAt(path), `${label(path)} ${e.message ?? 'is invalid'}`);
+  }
+}
+
+function typeError(ctx: DocContext, e: ErrorObject, path: (string | number)[], options: MapOptions): Diagnostic | null {
+  const expected = expectedTypes((e.params as { type: unknown }).type);
+  const actual = e.data;
+  const scalar = ctx.scalar(path);
+  const range = ctx.valueAt(path);
+  const name = label(path);
+
+  // libmodulemd reads integers from the scalar's text, so "42" is fine and 42invalid is not.
+  if (expected.includes('integer') && scalar) {
+    if (/^[0-9]+$/.test(scalar.source.replace(/^["']|["']$/g, ''))) return null;
+    return ctx.diag('schema.integer', 'error', range, `${name} is not a valid integer: ${scalar.source}`);
+  }
+  if (expected.includes('string') && scalar && scalar.plain && (typeof actual === 'number' || typeof actual === 'boolean')) {
+    const forced = options.stringRequiredAt?.(path);
+    // `stream: 8` reads back as "8" everywhere; only forms that change on the way (1.10, 1e3, true) matter.
+    if (!forced && String(actual) === scalar.source) return null;
+    const quoted = JSON.stringify(scalar.source);
+    if (forced) return ctx.diag(forced.code, 'error', range, `${forced.message}; quote it: ${quoted}`, { replacement: quoted });
+    const reads = typeof actual === 'number' ? `the number ${String(actual)}` : `the boolean ${String(actual)}`;
+    return ctx.diag(
+      'yaml.numeric-string',
+      'warning',
+      range,
+      `${name} is written as ${scalar.source}, which PyYAML-based tools read as ${reads}; quote it: ${quoted}`,
+      { replacement: quoted },
+    );
+  }
+  if (expected.length === 1 && expected[0] === 'boolean' && scalar) {
+    return ctx.diag('schema.boolean', 'error', range, `${name} must be true or false (libmodulemd accepts only these literals), not ${scalar.source}`);
+  }
+  if (actual === null || actual === undefined) {
+    return ctx.diag('schema.empty', 'error', range, `${name} has no value; expected ${expected.map((t) => TYPE_NAMES[t] ?? t).join(' or ')}`);
+  }
+  return ctx.diag(
+    'schema.type',
+    'error',
+    range,
+    `${name} must be ${expected.map((t) => TYPE_NAMES[t] ?? t).join(' or ')}, not ${describe(actual)}`,
+  );
+}

@@ -1,0 +1,61 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import overlay from '../../../../schemas/overlay.schema.json';
+import defaultsV1 from '../../../../schemas/modulemd-defaults-v1.schema.json';
+import obsoletesV1 from '../../../../schemas/modulemd-obsoletes-v1.schema.json';
+import packagerV2 from '../../../../schemas/modulemd-packager-v2.schema.json';
+import packagerV3 from '../../../../schemas/modulemd-packager-v3.schema.json';
+import streamV1 from '../../../../schemas/modulemd-stream-v1.schema.json';
+import streamV2 from '../../../../schemas/modulemd-stream-v2.schema.json';
+import translationsV1 from '../../../../schemas/modulemd-translations-v1.schema.json';
+
+/** Every schema by its basename in `schemas/` (also its `$id` suffix). */
+export const SCHEMAS: Record<string, Record<string, unknown>> = {
+  overlay,
+  'modulemd-defaults-v1': defaultsV1,
+  'modulemd-obsoletes-v1': obsoletesV1,
+  'modulemd-packager-v2': packagerV2,
+  'modulemd-packager-v3': packagerV3,
+  'modulemd-stream-v1': streamV1,
+  'modulemd-stream-v2': streamV2,
+  'modulemd-translations-v1': translationsV1,
+};
+
+export const schemaId = (name: string): string => `urn:gitoverlay:schema:${name}`;
+
+let ajv: Ajv | undefined;
+const compiled = new Map<string, ValidateFunction>();
+
+function instance(): Ajv {
+  if (!ajv) {
+    // verbose: errors carry their schema, which names the allowed keys for "did you mean".
+    ajv = new Ajv({ allErrors: true, strict: false, verbose: true, addUsedSchema: false });
+    addFormats(ajv);
+    ajv.addKeyword({ keyword: 'markdownDescription' });
+    ajv.addKeyword({ keyword: 'patternErrorMessage' });
+    for (const s of Object.values(SCHEMAS)) ajv.addSchema(s);
+  }
+  return ajv;
+}
+
+/**
+ * The compiled validator for a schema, or for one of its definitions (`ref` =
+ * `modulemd-packager-v3#/definitions/buildconfig`). Compiled once, on first use.
+ */
+export function validatorFor(ref: string): ValidateFunction {
+  let v = compiled.get(ref);
+  if (!v) {
+    const [name, pointer] = ref.split('#');
+    const id = schemaId(name) + (pointer ? `#${pointer}` : '');
+    const found = instance().getSchema(id);
+    if (!found) throw new Error(`unknown schema ${ref}`);
+    v = found;
+    compiled.set(ref, v);
+  }
+  return v;
+}
+
+/** The schema node at a JSON pointer inside a named schema (for hover and completion). */
+export function schemaByName(name: string): Record<string, unknown> | undefined {
+  return SCHEMAS[name];
+}

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { checkText } from '../../server/src/core/check/check';
+import type { Diagnostic } from '../../server/src/core/types';
+
+/** Repository root (tests run from out/test/unit). */
+export const ROOT = resolve(__dirname, '../../..');
+/** The shared reference material beside the checkout. */
+export const REFERENCE = resolve(ROOT, '../shared/reference');
+export const FIXTURES = resolve(ROOT, 'test/fixtures');
+
+export function read(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+export function diagnostics(text: string, path = 'module.yaml'): Diagnostic[] {
+  return checkText(path, text).diagnostics;
+}
+
+export function errors(text: string, path = 'module.yaml'): Diagnostic[] {
+  return diagnostics(text, path).filter((d) => d.severity === 'error');
+}
+
+/** `line:col` (1-based, as editors show it) of where a diagnostic starts. */
+export function at(d: Diagnostic): string {
+  return `${d.range.start.line + 1}:${d.range.start.character + 1}`;
+}
+
+/** The text a diagnostic's range covers. */
+export function covered(text: string, d: Diagnostic): string {
+  const lines = text.split('\n');
+  if (d.range.start.line !== d.range.end.line) return lines.slice(d.range.start.line, d.range.end.line + 1).join('\n');
+  return lines[d.range.start.line].slice(d.range.start.character, d.range.end.character);
+}
+
+export function codes(list: Diagnostic[]): string[] {
+  return list.map((d) => d.code);
+}
+
+/** A minimal valid modulemd v2 stream with `extra` lines spliced into data. */
+export function streamV2(extra = ''): string {
+  return `document: modulemd
+version: 2
+data:
+  name: demo
+  stream: "1.0"
+  summary: A demo module
+  description: A module used by the tests.
+  license:
+    module: [MIT]
+${extra}`;
+}
