@@ -50,3 +50,13 @@ data:
     module: [MIT]
 ${extra}`;
 }
+
+/** `code@line:col message` for each diagnostic: readable assertion failures. */
+export function show(list: Diagnostic[]): string[] {
+  return list.map((d) => `${d.code}@${at(d)} ${d.message}`);
+}
+
+/** The diagnostics of one code. */
+export function withCode(text: string, code: string, path = 'module.yaml'): Diagnostic[] {
+  return diagnostics(text, path).filter((d) => d.code === code);
+}

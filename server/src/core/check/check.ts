@@ -60,18 +60,18 @@ export function checkParsed(path: string, parsed: ParsedYaml): CheckResult {
       continue;
     }
     if (family === 'overlay') {
-      const ctx = new DocContext(parsed.lines, d.doc, d.value, OVERLAY, d.start);
+      const ctx = new DocContext(parsed.lines, d.locator, d.value, OVERLAY, d.start);
       contexts.push(ctx);
       documents.push({ index: d.index, kind: OVERLAY });
       diagnostics.push(...checkDocument(ctx, OVERLAY, overlayOptions));
       continue;
     }
-    const probe = new DocContext(parsed.lines, d.doc, d.value, null, d.start);
+    const probe = new DocContext(parsed.lines, d.locator, d.value, null, d.start);
     const envelope = checkEnvelope(probe);
     diagnostics.push(...envelope.diagnostics);
     documents.push({ index: d.index, kind: envelope.kind });
     if (!envelope.kind) continue;
-    const ctx = new DocContext(parsed.lines, d.doc, d.value, envelope.kind, d.start);
+    const ctx = new DocContext(parsed.lines, d.locator, d.value, envelope.kind, d.start);
     contexts.push(ctx);
     diagnostics.push(...checkDocument(ctx, envelope.kind));
   }

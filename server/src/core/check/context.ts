@@ -1,8 +1,7 @@
-import type { Document } from 'yaml';
 import type { Kind } from '../kinds/detect';
 import type { Diagnostic, JsonPath, Range, Severity } from '../types';
 import type { LineIndex } from '../yaml/lines';
-import { keyRange, locate, ownerRange, scalarAt, valueRange, type ScalarInfo } from '../yaml/parse';
+import type { Locator, ScalarInfo, Span } from '../yaml/locator';
 
 /**
  * What a schema check or a rule sees of one YAML document: its JSON value and the way back from a
@@ -11,46 +10,61 @@ import { keyRange, locate, ownerRange, scalarAt, valueRange, type ScalarInfo } f
 export class DocContext {
   constructor(
     readonly lines: LineIndex,
-    readonly doc: Document.Parsed,
+    readonly locator: Locator,
     readonly value: unknown,
     readonly kind: Kind | null,
     /** Offset where the document starts: the fallback place for a diagnostic without a node. */
     private readonly docStart: number,
   ) {}
 
+  private range(s: Span): Range {
+    return this.lines.range(s.start, s.end);
+  }
+
   private fallback(): Range {
     const start = this.lines.positionAt(this.docStart);
     return { start, end: { line: start.line, character: this.lines.lineText(start.line).length } };
   }
 
-  has(path: JsonPath): boolean {
-    return locate(this.doc, path) !== null;
-  }
-
-  /** The value at `path` (falls back to its key when empty, then to the nearest existing parent). */
+  /** The value at `path`; an empty value (`summary:`) falls back to its key, a missing one to its parent. */
   valueAt(path: JsonPath): Range {
-    return valueRange(this.doc, this.lines, path) ?? this.nearest(path);
+    const v = this.locator.value(path);
+    if (v && v.end > v.start) return this.range(v);
+    const k = this.locator.key(path);
+    if (k) return this.range(k);
+    return v ? this.range(v) : this.nearest(path);
   }
 
   /** The key of the pair at `path`. */
   keyAt(path: JsonPath): Range {
-    return keyRange(this.doc, this.lines, path) ?? this.valueAt(path);
+    const k = this.locator.key(path);
+    return k ? this.range(k) : this.valueAt(path);
   }
 
-  /** The key that names the mapping at `path` (or its first line). */
+  /** The key that names the mapping at `path`, else its first key, else its first line. */
   ownerAt(path: JsonPath): Range {
-    return ownerRange(this.doc, this.lines, path) ?? this.nearest(path);
+    if (path.length > 0 && typeof path[path.length - 1] === 'string') {
+      const k = this.locator.key(path);
+      if (k) return this.range(k);
+    }
+    const first = this.locator.firstKey(path);
+    if (first) return this.range(first);
+    const v = this.locator.value(path);
+    if (v) {
+      const line = this.lines.positionAt(v.start).line;
+      return this.lines.range(v.start, Math.min(v.end, this.lines.lineEnd(line)));
+    }
+    return this.nearest(path);
   }
 
   scalar(path: JsonPath): ScalarInfo | null {
-    return scalarAt(this.doc, path);
+    return this.locator.scalar(path);
   }
 
   private nearest(path: JsonPath): Range {
-    for (let n = path.length - 1; n >= 0; n--) {
-      const sub = path.slice(0, n);
-      const r = n > 0 ? ownerRange(this.doc, this.lines, sub) : null;
-      if (r) return r;
+    for (let n = path.length - 1; n > 0; n--) {
+      const k = this.locator.key(path.slice(0, n));
+      if (k) return this.range(k);
     }
     return this.fallback();
   }

@@ -21,7 +21,7 @@ export function checkFragment(kind: FragmentKind, text: string): Diagnostic[] {
   const out: Diagnostic[] = [...parsed.syntax];
   for (const d of parsed.documents) {
     if (d.value === null || d.value === undefined) continue;
-    const ctx = new DocContext(parsed.lines, d.doc, d.value, null, d.start);
+    const ctx = new DocContext(parsed.lines, d.locator, d.value, null, d.start);
     const validate = validatorFor(FRAGMENTS[kind]);
     if (!validate(d.value)) out.push(...mapSchemaErrors(ctx, validate.errors));
     if (kind === 'rpm-map-entry') out.push(...checkRpmMapEntry(ctx, []));

@@ -11,13 +11,19 @@ import {
   type Pair,
   type Tags,
 } from 'yaml';
-import type { Diagnostic, JsonPath, Range } from '../types';
+import type { Diagnostic, JsonPath } from '../types';
+import { parseFast } from './fast';
 import { LineIndex } from './lines';
+import type { Locator, ScalarInfo, Span } from './locator';
+
+export type { ScalarInfo } from './locator';
 
 /** One document of a YAML stream, with its JSON view. */
 export interface YamlDocument {
   index: number;
-  doc: Document.Parsed;
+  /** The full parser's document (only when the fast path declined). */
+  doc?: Document.Parsed;
+  locator: Locator;
   /** JSON view of the document (undefined when it could not be built, e.g. an alias bomb). */
   value: unknown;
   /** Offsets of the document's content. */
@@ -27,6 +33,8 @@ export interface YamlDocument {
 
 export interface ParsedYaml {
   text: string;
+  /** Which parser built the documents: js-yaml's fast path or the error-tolerant one. */
+  parser: 'fast' | 'full';
   lines: LineIndex;
   documents: YamlDocument[];
   /** Syntax errors, duplicate keys, tabs, alias limits: on the offending token. */
@@ -65,7 +73,17 @@ function syntaxMessage(code: string, message: string): string {
   return first;
 }
 
+/** Parses a YAML stream: the fast path when the text is plain well-formed YAML, else the full parser. */
 export function parseYaml(text: string): ParsedYaml {
+  const fast = parseFast(text);
+  if (fast) {
+    return { text, parser: 'fast', lines: new LineIndex(text), documents: fast.map((d, index) => ({ index, ...d })), syntax: [] };
+  }
+  return parseYamlFull(text);
+}
+
+/** The error-tolerant parser: every syntax error with its place, documents recovered around them. */
+export function parseYamlFull(text: string): ParsedYaml {
   const lines = new LineIndex(text);
   const syntax: Diagnostic[] = [];
   const docs = parseAllDocuments(text, { customTags: strictBool, uniqueKeys: true, prettyErrors: false });
@@ -105,9 +123,9 @@ export function parseYaml(text: string): ParsedYaml {
       });
     }
     const r = doc.range;
-    documents.push({ index, doc, value, start: doc.contents?.range?.[0] ?? r[0], end: r[1] });
+    documents.push({ index, doc, value, start: doc.contents?.range?.[0] ?? r[0], end: r[1], locator: new AstLocator(doc) });
   });
-  return { text, lines, documents, syntax };
+  return { text, parser: 'full', lines, documents, syntax };
 }
 
 export interface Located {
@@ -148,62 +166,36 @@ export function locate(doc: Document.Parsed, path: JsonPath): Located | null {
   return { node: (node as Node) ?? null, pair };
 }
 
-export function nodeRange(lines: LineIndex, node: Node | null | undefined): Range | null {
-  const r = node?.range;
-  if (!r) return null;
-  return lines.range(r[0], r[1] > r[0] ? r[1] : r[0]);
+function span(node: unknown): Span | null {
+  const r = (node as Node | null | undefined)?.range;
+  return r ? { start: r[0], end: Math.max(r[0], r[1]) } : null;
 }
 
-/** Range of the key of the pair at `path` (the last segment must be a mapping key). */
-export function keyRange(doc: Document.Parsed, lines: LineIndex, path: JsonPath): Range | null {
-  const loc = locate(doc, path);
-  const key = loc?.pair?.key;
-  if (key && typeof key === 'object' && 'range' in key) return nodeRange(lines, key as Node);
-  return null;
-}
+/** Locator over the full parser's AST. */
+export class AstLocator implements Locator {
+  constructor(private readonly doc: Document.Parsed) {}
 
-/**
- * Range of the value at `path`; an empty value (`summary:`) falls back to its key so the
- * diagnostic is still visible.
- */
-export function valueRange(doc: Document.Parsed, lines: LineIndex, path: JsonPath): Range | null {
-  const loc = locate(doc, path);
-  if (!loc) return null;
-  const r = loc.node?.range;
-  if (r && r[1] > r[0]) return lines.range(r[0], r[1]);
-  return keyRange(doc, lines, path) ?? (r ? lines.range(r[0], r[0]) : null);
-}
-
-/** Range that names a mapping: its key when it has one, else the first line of the node. */
-export function ownerRange(doc: Document.Parsed, lines: LineIndex, path: JsonPath): Range | null {
-  if (path.length > 0 && typeof path[path.length - 1] === 'string') {
-    const k = keyRange(doc, lines, path);
-    if (k) return k;
+  value(path: JsonPath): Span | null {
+    const loc = locate(this.doc, path);
+    if (!loc) return null;
+    return span(loc.node) ?? span(loc.pair?.key) ?? null;
   }
-  const loc = locate(doc, path);
-  const node = loc?.node;
-  if (isMap(node) && node.items.length > 0) {
-    const first = node.items[0];
-    if (isPair(first) && first.key && typeof first.key === 'object' && 'range' in first.key) {
-      return nodeRange(lines, first.key as Node);
-    }
+
+  key(path: JsonPath): Span | null {
+    const loc = locate(this.doc, path);
+    return loc?.pair ? span(loc.pair.key) : null;
   }
-  const r = node?.range;
-  if (!r) return null;
-  const start = lines.positionAt(r[0]);
-  return lines.range(r[0], Math.min(r[1], lines.lineEnd(start.line)));
-}
 
-export interface ScalarInfo {
-  /** Plain (unquoted) scalar? */
-  plain: boolean;
-  /** The text as written. */
-  source: string;
-}
+  firstKey(path: JsonPath): Span | null {
+    const node = locate(this.doc, path)?.node;
+    if (isMap(node) && node.items.length > 0 && isPair(node.items[0])) return span(node.items[0].key);
+    return null;
+  }
 
-export function scalarAt(doc: Document.Parsed, path: JsonPath): ScalarInfo | null {
-  const node = locate(doc, path)?.node;
-  if (!isScalar(node)) return null;
-  const src = (node as Scalar & { source?: string }).source;
-  return { plain: node.type === Scalar.PLAIN, source: typeof src === 'string' ? src : String(node.value) };
+  scalar(path: JsonPath): ScalarInfo | null {
+    const node = locate(this.doc, path)?.node;
+    if (!isScalar(node)) return null;
+    const src = (node as Scalar & { source?: string }).source;
+    return { plain: node.type === Scalar.PLAIN, source: typeof src === 'string' ? src : node.value === null ? '' : String(node.value) };
+  }
 }

@@ -1,0 +1,68 @@
+// npm run bench: the CLI's time on large modulemd documents (median of several runs), and the
+// engine's in-process time. Prints a Markdown table. No timed assertions anywhere.
+import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import { writeBench } from './generate.mjs';
+
+const require = createRequire(import.meta.url);
+const ROOT = join(import.meta.dirname, '..');
+const WORK = join(ROOT, 'bench/.work');
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+
+function timeCli(path) {
+  const times = [];
+  let out;
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    out = spawnSync(process.execPath, [join(ROOT, 'bin/gitoverlay.js'), 'check', path], { encoding: 'utf8' });
+    times.push(performance.now() - t0);
+  }
+  if (out.status !== 0) throw new Error(`check failed on ${path}: ${out.stdout}${out.stderr}`);
+  return median(times);
+}
+
+function timeEngine(path) {
+  const { checkText } = require(join(ROOT, 'out/server/src/core/check/check.js'));
+  const text = readFileSync(path, 'utf8');
+  checkText(path, text); // warm-up: schema compilation, JIT
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    const r = checkText(path, text);
+    times.push(performance.now() - t0);
+    if (r.diagnostics.some((d) => d.severity === 'error')) throw new Error('generated document has errors');
+  }
+  return median(times);
+}
+
+function timeNodeStartup() {
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+const files = writeBench(WORK, [1000, 5000]);
+const rows = [];
+rows.push(['plain `node -e 0` (process start, for scale)', '—', '—', `${timeNodeStartup().toFixed(0)} ms`, '—']);
+for (const { n, path } of files) {
+  const size = (statSync(path).size / 1024).toFixed(0);
+  const lines = readFileSync(path, 'utf8').split('\n').length;
+  rows.push([`\`gitoverlay check\` modulemd, ${n} components + ${n} artifacts`, `${size} KiB`, `${lines}`, `${timeCli(path).toFixed(0)} ms`, `${timeEngine(path).toFixed(1)} ms`]);
+}
+console.log(`\nCLI check (median of ${RUNS} runs, node ${process.version}, ${process.platform}/${process.arch})\n`);
+console.log('| case | size | lines | CLI wall time | engine only (checkText, warm) |');
+console.log('|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);
