@@ -344,7 +344,7 @@ describe('modulemd v2 stream: arches, artifacts, dependencies', () => {
 `);
 
   test("an rpm-map entry whose nevra disagrees with its fields is refused, with the exploded nevra as fix", () => {
-    const text = rpmMap('"1.16.0"', 'python-six-0:1.15.0-1.fc38.noarch');
+    const text = rpmMap('1.16.0', 'python-six-0:1.15.0-1.fc38.noarch');
     const d = sole(text, 'modulemd.rpm-map-nevra');
     expectDiag(text, d, {
       severity: 'error',
@@ -353,7 +353,14 @@ describe('modulemd v2 stream: arches, artifacts, dependencies', () => {
       covers: 'python-six-0:1.15.0-1.fc38.noarch',
     });
     assert.equal(d.data?.replacement, 'python-six-0:1.16.0-1.fc38.noarch');
+    clean(rpmMap('1.16.0', 'python-six-0:1.16.0-1.fc38.noarch'));
+  });
+
+  test('quoted rpm-map fields are compared by their value, not with their quotes', () => {
+    // Quoting is what the numeric-string hint recommends; it must not turn into a mismatch.
     clean(rpmMap('"1.16.0"', 'python-six-0:1.16.0-1.fc38.noarch'));
+    clean(rpmMap('"1.10"', 'python-six-0:1.10-1.fc38.noarch'));
+    clean(rpmMap("'1.10'", 'python-six-0:1.10-1.fc38.noarch'));
   });
 
   test('an unquoted `version: 1.10` in rpm-map is compared as written ("1.10"), not as the number 1.1', () => {
@@ -506,7 +513,7 @@ describe('modulemd envelope', () => {
     const d = sole(text, 'modulemd.document-unknown');
     expectDiag(text, d, {
       severity: 'error',
-      message: /Document type 'modulemd-default' unknown; expected one of .*modulemd-defaults.*; did you mean 'modulemd-defaults'\?/,
+      message: /Document type 'modulemd-default' unknown.*did you mean 'modulemd-defaults'\?/,
       at: '1:11',
       covers: 'modulemd-default',
     });
@@ -530,7 +537,19 @@ describe('modulemd envelope', () => {
       at: '2:10',
       covers: '1',
     });
-    clean(streamV2().replace('version: 2', 'version: "2"')); // libmodulemd reads the text
+  });
+
+  test('a quoted document version (`version: "2"`) is accepted, as libmodulemd reads the text', () => {
+    // modulemd-validator: "validated successfully"; the envelope accepts it too.
+    clean(streamV2().replace('version: 2', 'version: "2"'));
+    clean(DEFAULTS('nodejs', '"18"', '202301010000').replace('version: 1', "version: '1'"));
+  });
+
+  test('document: modulemd-stream (the alias libmodulemd accepts for modulemd) is accepted', () => {
+    // modulemd-validator: "validated successfully"; the envelope maps it to the v2 stream schema.
+    const text = streamV2().replace('document: modulemd\n', 'document: modulemd-stream\n');
+    assert.deepEqual(withCode(text, 'schema.const').map((d) => `${at(d)} ${d.message}`), []);
+    clean(text);
   });
 
   test("a document without 'document:' (next to a modulemd one) is refused on its first key", () => {
@@ -581,6 +600,31 @@ describe('modulemd envelope', () => {
       }, `checkText threw on:\n${text}`);
       assert.ok(result && result.diagnostics.some((d) => d.severity === 'error'), `no error for:\n${text}`);
     }
+  });
+});
+
+describe('the rule safety net', () => {
+  test('a rule that throws is reported as a gitoverlay.internal-error warning, and the other findings remain', () => {
+    const rule = RULES.find((r) => r.id === 'modulemd.static-context');
+    assert.ok(rule);
+    const original = rule.check;
+    rule.check = () => {
+      throw new Error('unexpected input');
+    };
+    try {
+      const text = streamV2('  static_context: yes\n');
+      const all = diagnostics(text);
+      assert.deepEqual(codes(all), ['gitoverlay.internal-error', 'schema.boolean']);
+      expectDiag(text, all[0], {
+        severity: 'warning',
+        message: /^Rule modulemd.static-context failed: unexpected input$/,
+        at: '1:1',
+        covers: 'document',
+      });
+    } finally {
+      rule.check = original;
+    }
+    clean(streamV2('  static_context: true\n  context: CTX1\n'));
   });
 });
 

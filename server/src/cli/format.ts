@@ -52,7 +52,7 @@ export function formatSarif(files: readonly FileReport[], version: string): stri
           driver: {
             name: 'gitoverlay',
             version,
-            rules: used.map((id) => ({ id, shortDescription: { text: CODES[id] ?? id } })),
+            rules: used.map((id) => ({ id, shortDescription: { text: CODES[id]?.text ?? id }, defaultConfiguration: { level: SARIF_LEVEL[CODES[id]?.severity ?? 'error'] } })),
           },
         },
         columnKind: 'utf16CodeUnits',

@@ -1,37 +1,48 @@
 import { RULES } from './rules';
 import { ENVELOPE_CODES } from './rules/modulemd/envelope';
 import { DEFAULTS_CONFLICT } from './check/file-rules';
+import type { Severity } from './types';
+
+export interface CodeInfo {
+  severity: Severity;
+  text: string;
+}
+
+const e = (text: string): CodeInfo => ({ severity: 'error', text });
+const w = (text: string): CodeInfo => ({ severity: 'warning', text });
 
 /** Every diagnostic code the engine emits, with what it means (for SARIF rules and docs). */
-export const CODES: Record<string, string> = {
-  'yaml.syntax': 'YAML syntax error.',
-  'yaml.duplicate-key': 'A key appears twice in one mapping; YAML tools disagree on which one wins.',
-  'yaml.tab': 'A tab used as indentation; YAML allows only spaces.',
-  'yaml.warning': 'A YAML construct the parser accepts with a warning.',
-  'yaml.alias-limit': 'Too many alias expansions (a "billion laughs" document); not checked further.',
-  'yaml.numeric-string':
+export const CODES: Record<string, CodeInfo> = {
+  'yaml.syntax': e('YAML syntax error.'),
+  'yaml.duplicate-key': e('A key appears twice in one mapping; YAML tools disagree on which one wins.'),
+  'yaml.tab': e('A tab used as indentation; YAML allows only spaces.'),
+  'yaml.warning': w('A YAML construct the parser accepts with a warning.'),
+  'yaml.unresolved-alias': e('An alias (*name) to an anchor that is not defined before it.'),
+  'yaml.alias-limit': e('Too many alias expansions (a "billion laughs" document); not checked further.'),
+  'yaml.numeric-string': w(
     'A value meant as text is written so that PyYAML-based tools read a number or boolean (stream: 1.10 becomes 1.1); quote it.',
-  'schema.unknown-key': 'A key the format does not define (libmodulemd strict mode and rdgo refuse it).',
-  'schema.required': 'A required key is missing.',
-  'schema.type': 'A value of the wrong type.',
-  'schema.empty': 'A key without a value where one is required.',
-  'schema.integer': 'A value that is not a base-10 integer (libmodulemd parses integers from the text).',
-  'schema.boolean': 'A boolean other than the literals true and false.',
-  'schema.enum': 'A value outside the allowed set.',
-  'schema.const': 'A value that must be exactly one thing.',
-  'schema.pattern': 'A value in the wrong format.',
-  'schema.min-items': 'A list with too few entries.',
-  'schema.max-items': 'A list with too many entries.',
-  'schema.range': 'A number out of range.',
-  'schema.length': 'A string of the wrong length.',
-  [ENVELOPE_CODES.notMapping]: 'A modulemd document that is not a mapping.',
-  [ENVELOPE_CODES.documentMissing]: 'No `document:` type.',
-  [ENVELOPE_CODES.documentUnknown]: 'An unknown `document:` type.',
-  [ENVELOPE_CODES.versionMissing]: 'No `version:`.',
-  [ENVELOPE_CODES.versionUnsupported]: 'A `version:` this document type does not have.',
-  [ENVELOPE_CODES.dataMissing]: 'No `data:` section.',
-  [DEFAULTS_CONFLICT]: 'Two modulemd-defaults for one module disagree on the default stream with the same `modified`.',
-  'overlay.defines-not-string': 'A `defines` value that is not a string (rdgo raises TypeError).',
-  'gitoverlay.internal-error': 'A rule failed on unexpected input; please report it.',
-  ...Object.fromEntries(RULES.map((r) => [r.id, r.description])),
+  ),
+  'schema.unknown-key': e('A key the format does not define (libmodulemd strict mode and rdgo refuse it).'),
+  'schema.required': e('A required key is missing.'),
+  'schema.type': e('A value of the wrong type.'),
+  'schema.empty': e('A key without a value where one is required.'),
+  'schema.integer': e('A value that is not a base-10 integer (libmodulemd parses integers from the text).'),
+  'schema.boolean': e('A boolean other than the literals true and false.'),
+  'schema.enum': e('A value outside the allowed set.'),
+  'schema.const': e('A value that must be exactly one thing.'),
+  'schema.pattern': e('A value in the wrong format.'),
+  'schema.min-items': e('A list with too few entries.'),
+  'schema.max-items': e('A list with too many entries.'),
+  'schema.range': e('A number out of range.'),
+  'schema.length': e('A string of the wrong length.'),
+  [ENVELOPE_CODES.notMapping]: e('A modulemd document that is not a mapping.'),
+  [ENVELOPE_CODES.documentMissing]: e('No `document:` type.'),
+  [ENVELOPE_CODES.documentUnknown]: e('An unknown `document:` type.'),
+  [ENVELOPE_CODES.versionMissing]: e('No `version:`.'),
+  [ENVELOPE_CODES.versionUnsupported]: e('A `version:` this document type does not have.'),
+  [ENVELOPE_CODES.dataMissing]: e('No `data:` section.'),
+  [DEFAULTS_CONFLICT]: e('Two modulemd-defaults for one module disagree on the default stream with the same `modified`.'),
+  'overlay.defines-not-string': e('A `defines` value that is not a string (rdgo raises TypeError).'),
+  'gitoverlay.internal-error': w('A rule failed on unexpected input; please report it.'),
+  ...Object.fromEntries(RULES.map((r) => [r.id, { severity: r.severity, text: r.description }])),
 };

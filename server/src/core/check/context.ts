@@ -89,3 +89,14 @@ export function get(value: unknown, path: JsonPath): unknown {
   }
   return v;
 }
+
+/** Text of any YAML value for messages and comparisons; never throws (a `toString:` key is data). */
+export function show(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === null || v === undefined || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${v}`;
+  try {
+    return JSON.stringify(v) ?? typeof v;
+  } catch {
+    return typeof v;
+  }
+}

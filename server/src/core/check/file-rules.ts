@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../types';
-import { get } from './context';
+import { get, show } from './context';
 import type { DocContext } from './context';
 
 /**
@@ -23,14 +23,14 @@ export function checkFileRules(contexts: readonly DocContext[]): Diagnostic[] {
       seen.set(module, { ctx, stream, modified });
       continue;
     }
-    const sameAge = String(earlier.modified ?? 0) === String(modified ?? 0);
-    if (sameAge && earlier.stream !== undefined && stream !== undefined && String(earlier.stream) !== String(stream)) {
+    const sameAge = show(earlier.modified ?? 0) === show(modified ?? 0);
+    if (sameAge && earlier.stream !== undefined && stream !== undefined && show(earlier.stream) !== show(stream)) {
       out.push(
         ctx.diag(
           DEFAULTS_CONFLICT,
           'error',
           ctx.valueAt(['data', 'stream']),
-          `Default stream mismatch in module ${module}: '${String(earlier.stream)}' and '${String(stream)}' with the same 'modified'; raise 'modified' on the one that should win`,
+          `Default stream mismatch in module ${module}: '${show(earlier.stream)}' and '${show(stream)}' with the same 'modified'; raise 'modified' on the one that should win`,
         ),
       );
     }

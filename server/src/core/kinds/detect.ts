@@ -61,8 +61,8 @@ export type FileFamily = 'modulemd' | 'overlay' | null;
 /** Which family a YAML file belongs to; null = not ours, no diagnostics at all. */
 export function detectFamily(path: string, documents: readonly YamlDocument[]): FileFamily {
   if (isOverlayFileName(path)) return 'overlay';
-  if (documents.some((d) => looksLikeModulemd(d.value))) return 'modulemd';
-  if (documents.length > 0 && looksLikeOverlay(documents[0].value)) return 'overlay';
+  if (documents.some((d) => looksLikeModulemd(d.value ?? d.shallow))) return 'modulemd';
+  if (documents.length > 0 && looksLikeOverlay(documents[0].value ?? documents[0].shallow)) return 'overlay';
   return null;
 }
 

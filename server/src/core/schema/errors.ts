@@ -33,10 +33,21 @@ function typedPath(value: unknown, raw: string[]): (string | number)[] {
   return out;
 }
 
+const ITEM_NAMES: Record<string, string> = {
+  components: 'component',
+  configurations: 'configuration',
+  aliases: 'alias',
+  dependencies: 'dependencies entry',
+};
+
 export function label(path: JsonPath): string {
   if (path.length === 0) return 'the document';
   const last = path[path.length - 1];
-  if (typeof last === 'number') return `item ${last + 1} of ${label(path.slice(0, -1))}`;
+  if (typeof last === 'number') {
+    const parent = path[path.length - 2];
+    const singular = typeof parent === 'string' ? ITEM_NAMES[parent] : undefined;
+    return singular ? `${singular} ${last + 1}` : `item ${last + 1} of ${label(path.slice(0, -1))}`;
+  }
   return `'${last}'`;
 }
 
@@ -86,10 +97,20 @@ export function mapSchemaErrors(
   if (!errors?.length) return [];
   // A value of the wrong type makes every finding below it noise.
   const typeBroken = errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath);
+  // A misspelt required key is one defect: the unknown key says "did you mean", the missing one stays quiet.
+  const misspelt = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const extra = String((e.params as { additionalProperty: string }).additionalProperty);
+    const known = Object.keys(((e.parentSchema as Record<string, unknown> | undefined)?.properties as object) ?? {});
+    const suggestion = closest(extra, known);
+    if (suggestion) misspelt.add(`${e.instancePath}|${suggestion}`);
+  }
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const e of errors) {
     if (typeBroken.some((p) => isUnder(e.instancePath, p))) continue;
+    if (e.keyword === 'required' && misspelt.has(`${e.instancePath}|${(e.params as { missingProperty: string }).missingProperty}`)) continue;
     const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -114,11 +135,12 @@ function mapOne(ctx: DocContext, e: ErrorObject, path: (string | number)[], opti
       const known = Object.keys((parent.properties as object) ?? {});
       const suggestion = closest(extra, known);
       const where = path.length ? ` in ${label(path)}` : '';
+      const required = suggestion && Array.isArray(parent.required) && parent.required.includes(suggestion) ? ` (required)` : '';
       return ctx.diag(
         'schema.unknown-key',
         'error',
         ctx.keyAt([...path, extra]),
-        `Unknown key '${extra}'${where}` + (suggestion ? `; did you mean '${suggestion}'?` : ''),
+        `Unknown key '${extra}'${where}` + (suggestion ? `; did you mean '${suggestion}'${required}?` : ''),
         suggestion ? { key: extra, suggestion } : { key: extra },
       );
     }
@@ -145,8 +167,14 @@ function mapOne(ctx: DocContext, e: ErrorObject, path: (string | number)[], opti
         suggestion ? { suggestion } : undefined,
       );
     }
-    case 'const':
-      return ctx.diag('schema.const', 'error', ctx.valueAt(path), `${label(path)} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`);
+    case 'const': {
+      const allowed = (e.params as { allowedValue: unknown }).allowedValue;
+      // The envelope check owns document/version (modulemd-stream is modulemd, version "2" is 2).
+      if (path.length === 1 && (path[0] === 'document' || path[0] === 'version')) return null;
+      // libmodulemd reads scalars as text: `version: "2"` is version 2.
+      if (typeof e.data === 'string' && typeof allowed === 'number' && e.data === String(allowed)) return null;
+      return ctx.diag('schema.const', 'error', ctx.valueAt(path), `${label(path)} must be ${JSON.stringify(allowed)}`);
+    }
     case 'pattern': {
       const custom = typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : undefined;
       return ctx.diag(
@@ -189,7 +217,10 @@ function typeError(ctx: DocContext, e: ErrorObject, path: (string | number)[], o
 
   // libmodulemd reads integers from the scalar's text, so "42" is fine and 42invalid is not.
   if (expected.includes('integer') && scalar) {
-    if (/^[0-9]+$/.test(scalar.source.replace(/^["']|["']$/g, ''))) return null;
+    const digits = scalar.source.replace(/^["']|["']$/g, '');
+    const unsigned = (e.parentSchema as { minimum?: number } | undefined)?.minimum === 0;
+    if (/^[0-9]+$/.test(digits) || (!unsigned && /^-[0-9]+$/.test(digits))) return null;
+    if (unsigned && /^-[0-9]+$/.test(digits)) return ctx.diag('schema.range', 'error', range, `${name} must not be negative`);
     return ctx.diag('schema.integer', 'error', range, `${name} is not a valid integer: ${scalar.source}`);
   }
   if (expected.includes('string') && scalar && scalar.plain && (typeof actual === 'number' || typeof actual === 'boolean')) {

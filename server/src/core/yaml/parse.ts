@@ -10,6 +10,7 @@ import {
   type Node,
   type Pair,
   type Tags,
+  visit,
 } from 'yaml';
 import type { Diagnostic, JsonPath } from '../types';
 import { parseFast } from './fast';
@@ -26,6 +27,8 @@ export interface YamlDocument {
   locator: Locator;
   /** JSON view of the document (undefined when it could not be built, e.g. an alias bomb). */
   value: unknown;
+  /** When `value` could not be built: the top-level scalar keys, enough to tell the document's kind. */
+  shallow?: Record<string, unknown>;
   /** Offsets of the document's content. */
   start: number;
   end: number;
@@ -92,7 +95,7 @@ export function parseYamlFull(text: string): ParsedYaml {
   list.forEach((doc, index) => {
     for (const e of doc.errors) {
       syntax.push({
-        range: lines.range(e.pos[0], Math.max(e.pos[1], e.pos[0] + 1)),
+        range: lines.range(e.pos[0], e.code === 'DUPLICATE_KEY' ? keyEnd(text, e.pos[0]) : Math.max(e.pos[1], e.pos[0] + 1)),
         severity: 'error',
         code: syntaxCode(e.code),
         source: 'gitoverlay',
@@ -109,23 +112,60 @@ export function parseYamlFull(text: string): ParsedYaml {
       });
     }
     let value: unknown;
+    let shallow: Record<string, unknown> | undefined;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (err) {
       value = undefined;
-      const r = doc.contents?.range ?? doc.range;
-      syntax.push({
-        range: lines.range(r[0], r[0] + 1),
-        severity: 'error',
-        code: 'yaml.alias-limit',
-        source: 'gitoverlay',
-        message: `Document not checked: ${(err as Error).message}`,
+      shallow = topLevelScalars(doc);
+      const unresolved: Node[] = [];
+      visit(doc, {
+        Alias(_, node) {
+          if (node.resolve(doc) === undefined) unresolved.push(node);
+        },
       });
+      for (const node of unresolved) {
+        const r = node.range!;
+        syntax.push({
+          range: lines.range(r[0], r[1]),
+          severity: 'error',
+          code: 'yaml.unresolved-alias',
+          source: 'gitoverlay',
+          message: `Alias ${text.slice(r[0], r[1])} refers to no anchor defined before it`,
+        });
+      }
+      if (unresolved.length === 0) {
+        const r = doc.contents?.range ?? doc.range;
+        syntax.push({
+          range: lines.range(r[0], r[0] + 1),
+          severity: 'error',
+          code: 'yaml.alias-limit',
+          source: 'gitoverlay',
+          message: `Document not checked: ${(err as Error).message}`,
+        });
+      }
     }
     const r = doc.range;
-    documents.push({ index, doc, value, start: doc.contents?.range?.[0] ?? r[0], end: r[1], locator: new AstLocator(doc) });
+    documents.push({ index, doc, value, shallow, start: doc.contents?.range?.[0] ?? r[0], end: r[1], locator: new AstLocator(doc) });
   });
   return { text, parser: 'full', lines, documents, syntax };
+}
+
+/** End of a mapping key starting at `start` (up to its `:`), for diagnostics on the whole key. */
+function keyEnd(text: string, start: number): number {
+  const m = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^:#\n]*?)\s*:/.exec(text.slice(start, start + 1024));
+  return m && m[1].length > 0 ? start + m[1].length : start + 1;
+}
+
+/** Top-level keys with scalar values, read without resolving aliases. */
+function topLevelScalars(doc: Document.Parsed): Record<string, unknown> | undefined {
+  const c = doc.contents;
+  if (!isMap(c)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const p of c.items) {
+    if (isScalar(p.key)) out[String(p.key.value)] = isScalar(p.value) ? p.value.value : true;
+  }
+  return out;
 }
 
 export interface Located {

@@ -1,4 +1,4 @@
-import { get, isObject } from '../../check/context';
+import { get, isObject, show } from '../../check/context';
 import type { Diagnostic } from '../../types';
 import { entriesOf, type Rule } from '../rule';
 import { parseNevra } from './nevra';
@@ -31,7 +31,10 @@ export function checkRpmMapEntry(ctx: Parameters<Rule['check']>[0], path: (strin
   if (parts.some((p) => p === undefined || p === null)) return []; // missing fields: the schema says which
   // Compare the text as written: `version: 1.10` is "1.10" to libmodulemd, not the number 1.1.
   const [name, epoch, version, release, arch] = ['name', 'epoch', 'version', 'release', 'arch'].map(
-    (k, i) => ctx.scalar([...path, k])?.source ?? String(parts[i]),
+    (k, i) => {
+      const sc = ctx.scalar([...path, k]);
+      return sc?.plain ? sc.source : show(parts[i]);
+    },
   );
   const exploded = `${name}-${epoch}:${version}-${release}.${arch}`;
   if (exploded === e.nevra) return [];

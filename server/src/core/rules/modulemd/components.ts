@@ -1,4 +1,4 @@
-import { get, isObject, type DocContext } from '../../check/context';
+import { get, isObject, type DocContext, show } from '../../check/context';
 import type { Diagnostic } from '../../types';
 import { entriesOf, type Rule } from '../rule';
 
@@ -19,7 +19,7 @@ function components(ctx: DocContext): Component[] {
     return {
       key,
       buildorder: typeof bo === 'number' ? bo : typeof bo === 'string' && /^-?[0-9]+$/.test(bo) ? Number(bo) : 0,
-      buildafter: ba.map((name, index) => ({ name: String(name), index })).filter((e) => e.name !== 'undefined'),
+      buildafter: ba.map((name, index) => ({ name: show(name), index })).filter((e) => e.name !== 'undefined'),
       hasBuildafter: isObject(c) && c.buildafter !== undefined && c.buildafter !== null,
     };
   });
@@ -240,18 +240,18 @@ export const componentArches: Rule = {
   check(ctx) {
     const arches = get(ctx.value, ['data', 'buildopts', 'arches']);
     if (!Array.isArray(arches) || arches.length === 0) return [];
-    const allowed = new Set(arches.map(String));
+    const allowed = new Set(arches.map(show));
     const out: Diagnostic[] = [];
     for (const [key, c] of entriesOf(get(ctx.value, RPMS))) {
       const own = isObject(c) && Array.isArray(c.arches) ? c.arches : [];
       own.forEach((a, i) => {
-        if (!allowed.has(String(a))) {
+        if (!allowed.has(show(a))) {
           out.push(
             ctx.diag(
               this.id,
               this.severity,
               ctx.valueAt([...RPMS, key, 'arches', i]),
-              `Component rpm '${key}' arch '${String(a)}' not in module buildopts.arches (${[...allowed].join(', ')})`,
+              `Component rpm '${key}' arch '${show(a)}' not in module buildopts.arches (${[...allowed].join(', ')})`,
             ),
           );
         }

@@ -1,4 +1,4 @@
-import { get } from '../../check/context';
+import { get, show } from '../../check/context';
 import type { Rule } from '../rule';
 
 /** MMD_MAXCONTEXTLEN (10) plus 3 characters for the scratch-build suffix `_N`. */
@@ -13,7 +13,7 @@ export const staticContext: Rule = {
     if (get(ctx.value, ['data', 'static_context']) !== true) return [];
     const raw = get(ctx.value, ['data', 'context']);
     if (raw === undefined) return [];
-    const context = raw === null ? '' : String(raw);
+    const context = raw === null ? '' : show(raw);
     const at = ctx.valueAt(['data', 'context']);
     if (context.length === 0) return [ctx.diag(this.id, this.severity, at, 'Stream context must not be empty when static_context is true')];
     if (context.length > MAX_STATIC_CONTEXT) {

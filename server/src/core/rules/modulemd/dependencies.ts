@@ -1,4 +1,4 @@
-import { get } from '../../check/context';
+import { get, show } from '../../check/context';
 import type { DocContext } from '../../check/context';
 import type { Diagnostic } from '../../types';
 import { entriesOf, type Rule } from '../rule';
@@ -9,7 +9,7 @@ export function checkDependencyEntry(ctx: DocContext, path: (string | number)[],
   for (const side of ['buildrequires', 'requires']) {
     for (const [module, streams] of entriesOf(get(ctx.value, [...path, side]))) {
       if (!Array.isArray(streams)) continue;
-      const texts = streams.map(String);
+      const texts = streams.map(show);
       const neg = texts.filter((s) => s.startsWith('-'));
       if (neg.length > 0 && neg.length < texts.length) {
         const what = side === 'buildrequires' ? 'Build-time' : 'Runtime';

@@ -1,4 +1,4 @@
-import { isObject, type DocContext } from '../../check/context';
+import { isObject, type DocContext, show } from '../../check/context';
 import { closest } from '../../check/suggest';
 import { envelopeVersion, MODULEMD_KINDS, modulemdKind, type ModulemdKind } from '../../kinds/detect';
 import type { Diagnostic } from '../../types';
@@ -35,7 +35,7 @@ export function checkEnvelope(ctx: DocContext): { kind: ModulemdKind | null; dia
         ENVELOPE_CODES.documentUnknown,
         'error',
         ctx.valueAt(['document']),
-        `Document type '${String(v.document)}' unknown; expected one of ${known.join(', ')}` + (suggestion ? `; did you mean '${suggestion}'?` : ''),
+        `Document type '${show(v.document)}' unknown; expected one of ${known.join(', ')}` + (suggestion ? `; did you mean '${suggestion}'?` : ''),
         suggestion ? { suggestion } : undefined,
       ),
     );
@@ -53,7 +53,7 @@ export function checkEnvelope(ctx: DocContext): { kind: ModulemdKind | null; dia
           'error',
           ctx.valueAt(['version']),
           n === null
-            ? `Invalid metadata version '${String(v.version)}': expected an integer (${supported} for ${v.document})`
+            ? `Invalid metadata version '${show(v.version)}': expected an integer (${supported} for ${v.document})`
             : `Invalid mdversion ${n} for ${v.document}: supported ${supported.includes(',') ? 'versions are' : 'version is'} ${supported}`,
         ),
       );

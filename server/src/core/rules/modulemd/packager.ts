@@ -1,4 +1,4 @@
-import { get, isObject } from '../../check/context';
+import { get, isObject, show } from '../../check/context';
 import type { Diagnostic } from '../../types';
 import type { Rule } from '../rule';
 
@@ -14,7 +14,7 @@ export const duplicateContext: Rule = {
     const out: Diagnostic[] = [];
     configs.forEach((c, i) => {
       if (!isObject(c) || c.context === undefined || c.context === null) return;
-      const context = String(c.context);
+      const context = show(c.context);
       const earlier = first.get(context);
       if (earlier === undefined) first.set(context, i);
       else {
