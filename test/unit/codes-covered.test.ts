@@ -17,26 +17,28 @@ const UNTESTABLE: Record<string, string> = {
   'schema.length': 'no schema has a minLength constraint',
 };
 
-/** Every string literal ('…', "…" or `…` without interpolation) in the test sources. */
-function literals(): Set<string> {
-  const found = new Set<string>();
-  for (const file of readdirSync(UNIT).filter((f) => f.endsWith('.ts') && f !== SELF)) {
-    const text = read(join(UNIT, file));
-    for (const m of text.matchAll(/'([^'\\\n]*)'|"([^"\\\n]*)"|`([^`\\$]*)`/g)) found.add(m[1] ?? m[2] ?? m[3]);
-  }
-  return found;
+/** The test sources (this guard excluded: naming a code here proves nothing). */
+function sources(): string[] {
+  return readdirSync(UNIT)
+    .filter((f) => f.endsWith('.ts') && f !== SELF)
+    .map((f) => read(join(UNIT, f)));
+}
+
+/** Is `code` written as a string literal ('code', "code" or `code`) in some test source? */
+function named(code: string, texts: string[]): boolean {
+  return texts.some((t) => [`'${code}'`, `"${code}"`, `\`${code}\``].some((q) => t.includes(q)));
 }
 
 test('every diagnostic code in CODES is named by at least one unit test', () => {
-  const named = literals();
-  const missing = Object.keys(CODES).filter((code) => !named.has(code) && !(code in UNTESTABLE));
+  const texts = sources();
+  const missing = Object.keys(CODES).filter((code) => !named(code, texts) && !(code in UNTESTABLE));
   assert.deepEqual(missing, [], `codes no test names (add a test that provokes them): ${missing.join(', ')}`);
 });
 
 test('the untestable list only holds real, still-untested codes', () => {
-  const named = literals();
+  const texts = sources();
   for (const code of Object.keys(UNTESTABLE)) {
     assert.ok(code in CODES, `${code} is no longer a code; drop it from UNTESTABLE`);
-    assert.ok(!named.has(code), `${code} is tested now; drop it from UNTESTABLE`);
+    assert.ok(!named(code, texts), `${code} is tested now; drop it from UNTESTABLE`);
   }
 });
