@@ -117,6 +117,13 @@ describe('schema-level positions', () => {
     assert.deepEqual(d.data, { key: 'profles', suggestion: 'profiles' });
   });
 
+  test('a misspelt required key gives one diagnostic: the unknown key, suggesting the required one', () => {
+    const text = stream(`${NAME_STREAM}  summary: s\n  descripton: d\n  license:\n    module: [MIT]\n`);
+    const d = sole(text, 'schema.unknown-key');
+    assert.equal(where(text, d), 'schema.unknown-key@7:3 [descripton]');
+    assert.match(d.message, /did you mean 'description'/);
+  });
+
   test('a value of the wrong type is reported on the value (license: MIT)', () => {
     const text = stream(`${NAME_STREAM}  summary: s\n  description: d\n  license: MIT\n`);
     const d = sole(text, 'schema.type');
@@ -269,11 +276,31 @@ data:
     assert.deepEqual(show(diagnostics(text.replace('["18", "20"]', '["18"]'))), []);
   });
 
-  test('a negative module version is refused (schema.range)', () => {
+  test('a negative rpm epoch is refused on the value (schema.range)', () => {
+    const text = streamV2(`  artifacts:
+    rpm-map:
+      sigmd5:
+        5c2b5ad0c0bd31a3e2ab09e8d3a7e1f1:
+          name: python-six
+          epoch: -1
+          version: 1.16.0
+          release: 1.fc38
+          arch: noarch
+          nevra: python-six--1:1.16.0-1.fc38.noarch
+`);
+    const d = diagnostics(text).filter((x) => x.code === 'schema.range');
+    assert.equal(d.length, 1, show(diagnostics(text)).join('; '));
+    assert.equal(where(text, d[0]), 'schema.range@15:18 [-1]');
+    assert.match(d[0].message, /'epoch' must not be negative/);
+  });
+
+  test('a negative module version gets one error on the value, not two', () => {
     const text = streamV2('  version: -1\n');
-    const d = sole(text, 'schema.range');
-    assert.equal(where(text, d), 'schema.range@10:12 [-1]');
-    assert.match(d.message, /'version' must not be negative/);
+    const all = diagnostics(text);
+    assert.equal(all.length, 1, show(all).join('; '));
+    assert.equal(covered(text, all[0]), '-1');
+    assert.equal(at(all[0]), '10:12');
+    assert.match(all[0].message, /negative|does not fit/);
     assert.deepEqual(show(diagnostics(streamV2('  version: 0\n'))), []);
   });
 });

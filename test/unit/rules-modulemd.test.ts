@@ -108,6 +108,15 @@ describe('modulemd v2 stream: static context', () => {
     clean(ctx('RealCTX_1'));
   });
 
+  test('an empty or non-text static context gets one diagnostic, not a schema error plus a context error', () => {
+    for (const value of ['', '{id: 1}', '[CTX1]']) {
+      const text = ctx(value);
+      const all = diagnostics(text);
+      assert.equal(all.length, 1, `context: ${value} → ${show(all).join('; ')}`);
+      assert.equal(all[0].range.start.line + 1, 11);
+    }
+  });
+
   test('without static_context: true the context is the build system\'s and is not checked', () => {
     clean(ctx('my-ctx-that-is-far-too-long', 'false'));
     clean(streamV2('  context: my-ctx\n'));
@@ -268,6 +277,30 @@ describe('modulemd v2 stream: buildorder and buildafter', () => {
     const found = only(chain(5000, true), 'modulemd.buildafter-cycle');
     assert.equal(found.length, 5000);
     assert.match(found[0].message, /^buildafter cycle: pkg0 → pkg4999 → pkg4998 → /);
+  });
+});
+
+describe('modulemd integers as libmodulemd reads them', () => {
+  test('buildorder: 1e3 (a number to YAML tools) is not a base-10 integer for libmodulemd', () => {
+    const text = streamV2('  components:\n    rpms:\n      nodejs:\n        rationale: The runtime.\n        buildorder: 1e3\n');
+    expectDiag(text, sole(text, 'modulemd.integer-text'), {
+      severity: 'error',
+      message: /'buildorder' must be a base-10 integer.*1e3/,
+      at: '14:21',
+      covers: '1e3',
+    });
+    clean(text.replace('1e3', '1000'));
+  });
+
+  test('a module version beyond 64 bits is refused', () => {
+    const text = streamV2('  version: 18446744073709551616\n');
+    expectDiag(text, sole(text, 'modulemd.integer-text'), {
+      severity: 'error',
+      message: /'version' 18446744073709551616 does not fit in an? unsigned 64-bit integer/,
+      at: '10:12',
+      covers: '18446744073709551616',
+    });
+    clean(streamV2('  version: 18446744073709551615\n'));
   });
 });
 

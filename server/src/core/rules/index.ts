@@ -11,6 +11,7 @@ import { staticContext } from './modulemd/context';
 import { mixedStreams } from './modulemd/dependencies';
 import { defaultsIntents, v1Deprecated } from './modulemd/deprecation';
 import { obsoletesDate, obsoletesReset } from './modulemd/obsoletes';
+import { integerText } from './modulemd/integers';
 import { duplicateContext } from './modulemd/packager';
 import {
   cacheUnused,
@@ -27,6 +28,7 @@ import type { Rule } from './rule';
 export const RULES: readonly Rule[] = [
   v1Deprecated,
   staticContext,
+  integerText,
   buildorderBuildafterComponent,
   buildorderBuildafterStream,
   buildafterUnknown,
