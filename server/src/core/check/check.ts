@@ -55,7 +55,8 @@ export function checkParsed(path: string, parsed: ParsedYaml): CheckResult {
   const documents: CheckedDocument[] = [];
   const contexts: DocContext[] = [];
   for (const d of parsed.documents) {
-    if (isEmptyDocument(d)) {
+    // A structurally broken document would only add guesses to its syntax errors.
+    if (isEmptyDocument(d) || d.broken) {
       documents.push({ index: d.index, kind: null });
       continue;
     }

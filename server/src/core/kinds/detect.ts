@@ -49,7 +49,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 export function looksLikeModulemd(value: unknown): boolean {
   if (!isPlainObject(value)) return false;
   if (typeof value.document === 'string' && value.document.startsWith('modulemd')) return true;
-  return 'document' in value && 'version' in value && 'data' in value;
+  // A forgotten `document:` line still leaves a recognisable envelope.
+  return 'version' in value && isPlainObject(value.data) && ('document' in value || Object.keys(value).length <= 3);
 }
 
 export function looksLikeOverlay(value: unknown): boolean {

@@ -29,7 +29,8 @@ const compiled = new Map<string, ValidateFunction>();
 function instance(): Ajv {
   if (!ajv) {
     // verbose: errors carry their schema, which names the allowed keys for "did you mean".
-    ajv = new Ajv({ allErrors: true, strict: false, verbose: true, addUsedSchema: false });
+    // The schemas are checked against the draft-07 meta-schema by a test, not at every start.
+    ajv = new Ajv({ allErrors: true, strict: false, verbose: true, addUsedSchema: false, validateSchema: false });
     addFormats(ajv);
     ajv.addKeyword({ keyword: 'markdownDescription' });
     ajv.addKeyword({ keyword: 'patternErrorMessage' });

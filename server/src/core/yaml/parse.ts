@@ -27,6 +27,8 @@ export interface YamlDocument {
   locator: Locator;
   /** JSON view of the document (undefined when it could not be built, e.g. an alias bomb). */
   value: unknown;
+  /** Structural syntax errors: the recovered tree is a guess, so only the syntax errors are reported. */
+  broken?: boolean;
   /** When `value` could not be built: the top-level scalar keys, enough to tell the document's kind. */
   shallow?: Record<string, unknown>;
   /** Offsets of the document's content. */
@@ -146,7 +148,8 @@ export function parseYamlFull(text: string): ParsedYaml {
       }
     }
     const r = doc.range;
-    documents.push({ index, doc, value, shallow, start: doc.contents?.range?.[0] ?? r[0], end: r[1], locator: new AstLocator(doc) });
+    const broken = doc.errors.some((e) => e.code !== 'DUPLICATE_KEY');
+    documents.push({ index, doc, value, shallow, broken, start: doc.contents?.range?.[0] ?? r[0], end: r[1], locator: new AstLocator(doc) });
   });
   return { text, parser: 'full', lines, documents, syntax };
 }

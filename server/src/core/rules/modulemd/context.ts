@@ -12,8 +12,9 @@ export const staticContext: Rule = {
   check(ctx) {
     if (get(ctx.value, ['data', 'static_context']) !== true) return [];
     const raw = get(ctx.value, ['data', 'context']);
-    if (raw === undefined) return [];
-    const context = raw === null ? '' : show(raw);
+    // An empty or non-text value is the schema's finding; this rule judges the text.
+    if (typeof raw !== 'string' && typeof raw !== 'number') return [];
+    const context = show(raw);
     const at = ctx.valueAt(['data', 'context']);
     if (context.length === 0) return [ctx.diag(this.id, this.severity, at, 'Stream context must not be empty when static_context is true')];
     if (context.length > MAX_STATIC_CONTEXT) {

@@ -25,7 +25,7 @@ export function checkEnvelope(ctx: DocContext): { kind: ModulemdKind | null; dia
     return { kind: null, diagnostics: out };
   }
   let kind: ModulemdKind | null = null;
-  if (v.document === undefined) {
+  if (v.document === undefined || v.document === null) {
     out.push(ctx.diag(ENVELOPE_CODES.documentMissing, 'error', ctx.ownerAt([]), "No document type specified: add 'document:' (e.g. modulemd)", { missing: 'document' }));
   } else if (typeof v.document !== 'string' || !(v.document in MODULEMD_KINDS)) {
     const known = Object.keys(MODULEMD_KINDS);
@@ -59,7 +59,7 @@ export function checkEnvelope(ctx: DocContext): { kind: ModulemdKind | null; dia
       );
     }
   }
-  if (v.data === undefined) {
+  if (v.data === undefined || v.data === null) {
     out.push(ctx.diag(ENVELOPE_CODES.dataMissing, 'error', ctx.ownerAt([]), "No data section provided: add 'data:'", { missing: 'data' }));
     kind = null;
   }

@@ -41,6 +41,7 @@ export const integerText: Rule = {
         continue;
       }
       const n = BigInt(source);
+      if (!signed && n < 0n) continue; // the schema says "must not be negative"
       const ok = signed ? n >= INT64_MIN && n <= INT64_MAX : n >= 0n && n <= UINT64_MAX;
       if (!ok) out.push(ctx.diag(this.id, this.severity, ctx.valueAt(path), `'${name}' ${source} does not fit in ${signed ? 'a signed' : 'an unsigned'} 64-bit integer`));
     }

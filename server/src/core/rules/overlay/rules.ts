@@ -129,10 +129,15 @@ export const unusedAlias: Rule = {
     const aliases = get(ctx.value, ['aliases']);
     if (!Array.isArray(aliases)) return [];
     const used = new Set<string>();
+    const defined = aliasNames(ctx.value);
     const note = (v: unknown, bare = false): void => {
       if (typeof v !== 'string') return;
       const a = bare && !v.includes(':') && !v.includes('/') ? v : aliasOf(v);
-      if (a) used.add(a);
+      if (!a) return;
+      used.add(a);
+      // A misspelt reference (githb:) is reported with its suggestion; the alias it meant is not unused.
+      const meant = defined.has(a) ? undefined : closest(a, defined);
+      if (meant) used.add(meant);
     };
     note(get(ctx.value, ['distgit', 'prefix']), true);
     for (const c of componentViews(ctx.value)) {
