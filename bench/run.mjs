@@ -66,3 +66,9 @@ console.log(`\nCLI check (median of ${RUNS} runs, node ${process.version}, ${pro
 console.log('| case | size | lines | CLI wall time | engine only (checkText, warm) |');
 console.log('|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+
+// Then the language server against yaml-language-server over stdio (bench/lsp.mjs); BENCH_LSP=0 skips it.
+if (process.env.BENCH_LSP !== '0') {
+  const { runLspBench } = await import('./lsp.mjs');
+  await runLspBench();
+}

@@ -1,50 +1,67 @@
 import {
+  CodeActionKind,
   createConnection,
-  DiagnosticSeverity,
+  DidChangeConfigurationNotification,
+  LSPErrorCodes,
   ProposedFeatures,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
+  type CancellationToken,
   type Connection,
-  type Diagnostic as LspDiagnostic,
+  type InitializeParams,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { checkText } from '../core/check/check';
-import type { Diagnostic } from '../core/types';
+import { codeActions } from '../core/features/code-actions';
+import { complete } from '../core/features/completion';
+import { foldingRanges } from '../core/features/folding';
+import { hover } from '../core/features/hover';
+import { definition, references } from '../core/features/navigation';
+import { documentSymbols } from '../core/features/symbols';
+import { WorkspaceIndex } from '../core/index/workspace';
+import { AnalysisCache, type Analysis } from './documents';
+import { fromLspDiagnostic, toLspCodeAction, toLspCompletion, toLspDiagnostic, toLspSymbol } from './convert';
+import { indexFile, scanWorkspace } from './workspace';
 
-const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error,
-  warning: DiagnosticSeverity.Warning,
-  information: DiagnosticSeverity.Information,
-  hint: DiagnosticSeverity.Hint,
-};
-
-export function toLsp(d: Diagnostic): LspDiagnostic {
-  return {
-    range: d.range,
-    severity: SEVERITY[d.severity],
-    code: d.code,
-    source: d.source,
-    message: d.message,
-    data: d.data,
-    relatedInformation: undefined,
-  };
+export interface Settings {
+  enable: boolean;
+  strictUnknownKeys: boolean;
 }
 
-const DEBOUNCE_MS = 120;
+const DEFAULTS: Settings = { enable: true, strictUnknownKeys: true };
+const DEBOUNCE_MS = 75;
 
-/** Wires the engine to LSP: validate on open and change, publish per document version. */
+function cancelled(): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+}
+
+/** Wires the engine to LSP. Every feature lives in core/features; this file only connects them. */
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Connection {
   const documents = new TextDocuments(TextDocument);
+  const cache = new AnalysisCache();
+  const index = new WorkspaceIndex();
   const timers = new Map<string, NodeJS.Timeout>();
-  let enabled = true;
+  let settings: Settings = { ...DEFAULTS };
+  let folders: string[] = [];
+  let pullConfiguration = false;
 
-  const validate = (doc: TextDocument): void => {
-    if (!enabled) return;
-    const path = URI.parse(doc.uri).fsPath || doc.uri;
-    let diagnostics: LspDiagnostic[] = [];
+  const analysis = (uri: string): Analysis | null => {
+    const doc = documents.get(uri);
+    if (!doc) return null;
+    const a = cache.get(doc);
+    index.update(uri, a.parsed);
+    return a;
+  };
+
+  const publish = (doc: TextDocument): void => {
+    if (!settings.enable) {
+      void connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
+      return;
+    }
+    let diagnostics: ReturnType<typeof toLspDiagnostic>[] = [];
     try {
-      diagnostics = checkText(path, doc.getText()).diagnostics.map(toLsp);
+      diagnostics = analysis(doc.uri)?.result.diagnostics.map(toLspDiagnostic) ?? [];
     } catch (err) {
       connection.console.error(`gitoverlay: checking ${doc.uri} failed: ${(err as Error).stack ?? err}`);
     }
@@ -60,30 +77,121 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       setTimeout(() => {
         timers.delete(doc.uri);
         const current = documents.get(doc.uri);
-        if (current) validate(current);
+        if (current) publish(current);
       }, DEBOUNCE_MS),
     );
   };
 
-  connection.onInitialize(() => ({
-    capabilities: { textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental } },
-    serverInfo: { name: 'gitoverlay' },
-  }));
+  const applySettings = (raw: unknown): void => {
+    const s = (raw ?? {}) as Partial<Settings>;
+    const next: Settings = { enable: s.enable !== false, strictUnknownKeys: s.strictUnknownKeys !== false };
+    const changed = next.strictUnknownKeys !== settings.strictUnknownKeys || next.enable !== settings.enable;
+    settings = next;
+    cache.options = { strictUnknownKeys: settings.strictUnknownKeys };
+    if (changed) {
+      cache.clear();
+      for (const doc of documents.all()) publish(doc);
+    }
+  };
 
-  connection.onDidChangeConfiguration((change) => {
-    const settings = (change.settings as { gitoverlay?: { enable?: boolean } } | undefined)?.gitoverlay;
-    enabled = settings?.enable !== false;
-    for (const doc of documents.all()) {
-      if (enabled) validate(doc);
-      else void connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
+  connection.onInitialize((params: InitializeParams) => {
+    folders = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
+    if (folders.length === 0 && params.rootUri) folders = [URI.parse(params.rootUri).fsPath];
+    pullConfiguration = !!params.capabilities.workspace?.configuration;
+    applySettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        completionProvider: { triggerCharacters: [':', ' ', '-', '[', ','], resolveProvider: false },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        documentSymbolProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        foldingRangeProvider: true,
+      },
+      serverInfo: { name: 'gitoverlay' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (pullConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'gitoverlay' });
+      void connection.workspace.getConfiguration('gitoverlay').then(applySettings, () => undefined);
+    }
+    if (folders.length) {
+      void scanWorkspace(index, folders, (uri) => documents.get(uri) !== undefined).then(
+        (n) => connection.console.log(`gitoverlay: indexed ${index.size} module file(s) among ${n} YAML file(s)`),
+        (err) => connection.console.error(`gitoverlay: workspace scan failed: ${err}`),
+      );
     }
   });
 
-  documents.onDidOpen((e) => validate(e.document));
+  connection.onDidChangeConfiguration((change) => {
+    const pushed = (change.settings as { gitoverlay?: unknown } | undefined)?.gitoverlay;
+    if (pushed !== undefined) applySettings(pushed);
+    else if (pullConfiguration) void connection.workspace.getConfiguration('gitoverlay').then(applySettings, () => undefined);
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    for (const change of params.changes) {
+      if (documents.get(change.uri)) continue; // the open editor's text wins
+      if (change.type === 3) index.remove(change.uri);
+      else void indexFile(index, change.uri);
+    }
+  });
+
+  const withAnalysis = <T>(uri: string, token: CancellationToken, fn: (a: Analysis) => T): T | null | ResponseError<void> => {
+    if (token.isCancellationRequested) return cancelled();
+    const a = analysis(uri);
+    if (!a) return null;
+    if (token.isCancellationRequested) return cancelled();
+    return fn(a);
+  };
+
+  connection.onCompletion((params, token) =>
+    withAnalysis(params.textDocument.uri, token, (a) =>
+      complete({ parsed: a.parsed, result: a.result, offset: a.parsed.lines.offsetAt(params.position), index }).map((c) => toLspCompletion(c, a.parsed.lines)),
+    ),
+  );
+
+  connection.onHover((params, token) =>
+    withAnalysis(params.textDocument.uri, token, (a) => {
+      const h = hover(a.parsed, a.result, a.parsed.lines.offsetAt(params.position), index);
+      return h ? { contents: { kind: 'markdown' as const, value: h.contents }, range: h.range } : null;
+    }),
+  );
+
+  connection.onCodeAction((params, token) =>
+    withAnalysis(params.textDocument.uri, token, (a) =>
+      codeActions(a.parsed, a.result, params.context.diagnostics.map(fromLspDiagnostic)).map((x) => toLspCodeAction(x, params.textDocument.uri)),
+    ),
+  );
+
+  connection.onDocumentSymbol((params, token) => withAnalysis(params.textDocument.uri, token, (a) => documentSymbols(a.parsed, a.result).map(toLspSymbol)));
+
+  connection.onDefinition((params, token) =>
+    withAnalysis(params.textDocument.uri, token, (a) => {
+      const r = definition(a.parsed, a.result, a.parsed.lines.offsetAt(params.position));
+      return r ? { uri: params.textDocument.uri, range: r } : null;
+    }),
+  );
+
+  connection.onReferences((params, token) =>
+    withAnalysis(params.textDocument.uri, token, (a) =>
+      references(a.parsed, a.result, a.parsed.lines.offsetAt(params.position), params.context.includeDeclaration).map((range) => ({ uri: params.textDocument.uri, range })),
+    ),
+  );
+
+  connection.onFoldingRanges((params, token) => withAnalysis(params.textDocument.uri, token, (a) => (a.result.family ? foldingRanges(a.parsed) : [])));
+
+  documents.onDidOpen((e) => publish(e.document));
   documents.onDidChangeContent((e) => schedule(e.document));
   documents.onDidClose((e) => {
     clearTimeout(timers.get(e.document.uri));
     timers.delete(e.document.uri);
+    cache.delete(e.document.uri);
+    void indexFile(index, e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 

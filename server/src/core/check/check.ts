@@ -8,6 +8,14 @@ import { parseYaml, type ParsedYaml, type YamlDocument } from '../yaml/parse';
 import { DocContext } from './context';
 import { checkFileRules } from './file-rules';
 
+export interface CheckOptions {
+  /**
+   * Unknown keys in modulemd documents are errors, as modulemd-validator and MBS read them (strict).
+   * false: warnings, as dnf reads them (it skips unknown keys so newer fields do not break it).
+   */
+  strictUnknownKeys?: boolean;
+}
+
 export interface CheckedDocument {
   index: number;
   kind: Kind | null;
@@ -48,7 +56,7 @@ export function checkDocument(ctx: DocContext, kind: Kind, options: MapOptions =
   return out;
 }
 
-export function checkParsed(path: string, parsed: ParsedYaml): CheckResult {
+export function checkParsed(path: string, parsed: ParsedYaml, options: CheckOptions = {}): CheckResult {
   const family = detectFamily(path, parsed.documents);
   if (!family) return { family: null, documents: [], diagnostics: [] };
   const diagnostics: Diagnostic[] = [...parsed.syntax];
@@ -74,7 +82,7 @@ export function checkParsed(path: string, parsed: ParsedYaml): CheckResult {
     if (!envelope.kind) continue;
     const ctx = new DocContext(parsed.lines, d.locator, d.value, envelope.kind, d.start);
     contexts.push(ctx);
-    diagnostics.push(...checkDocument(ctx, envelope.kind));
+    diagnostics.push(...checkDocument(ctx, envelope.kind, { lenientUnknownKeys: options.strictUnknownKeys === false }));
   }
   diagnostics.push(...checkFileRules(contexts));
   diagnostics.sort(
@@ -84,8 +92,8 @@ export function checkParsed(path: string, parsed: ParsedYaml): CheckResult {
 }
 
 /** The engine's entry point: every diagnostic for one file's text. */
-export function checkText(path: string, text: string): CheckResult {
-  return checkParsed(path, parseYaml(text));
+export function checkText(path: string, text: string, options: CheckOptions = {}): CheckResult {
+  return checkParsed(path, parseYaml(text), options);
 }
 
 export { looksLikeModulemd };

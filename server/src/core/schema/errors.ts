@@ -4,6 +4,8 @@ import { closest } from '../check/suggest';
 import type { Diagnostic, JsonPath } from '../types';
 
 export interface MapOptions {
+  /** Unknown keys as warnings (dnf's non-strict reading) instead of errors. */
+  lenientUnknownKeys?: boolean;
   /** Paths (as JSON pointers, `*` for any key) where a non-string scalar is an error, not a lint. */
   stringRequiredAt?: (path: JsonPath) => { code: string; message: string } | null;
 }
@@ -138,7 +140,7 @@ function mapOne(ctx: DocContext, e: ErrorObject, path: (string | number)[], opti
       const required = suggestion && Array.isArray(parent.required) && parent.required.includes(suggestion) ? ` (required)` : '';
       return ctx.diag(
         'schema.unknown-key',
-        'error',
+        options.lenientUnknownKeys ? 'warning' : 'error',
         ctx.keyAt([...path, extra]),
         `Unknown key '${extra}'${where}` + (suggestion ? `; did you mean '${suggestion}'${required}?` : ''),
         suggestion ? { key: extra, suggestion } : { key: extra },

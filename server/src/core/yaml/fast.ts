@@ -1,6 +1,6 @@
 import { CORE_SCHEMA, FAILSAFE_SCHEMA, loadAll, Type } from 'js-yaml';
 import type { JsonPath } from '../types';
-import type { Locator, ScalarInfo, Span } from './locator';
+import type { Locator, NodeAtOffset, ScalarInfo, Span } from './locator';
 
 /**
  * Fast path for well-formed YAML: js-yaml builds the values about ten times faster than the
@@ -164,6 +164,41 @@ class FastLocatorDoc implements Locator {
   firstKey(path: JsonPath): Span | null {
     const w = this.walk(path);
     return w && w.node.kind === 'mapping' && w.node.children.length ? this.span(w.node.children[0]) : null;
+  }
+
+  nodeAt(offset: number): NodeAtOffset | null {
+    const path: (string | number)[] = [];
+    let node = this.root;
+    let found: NodeAtOffset | null = null;
+    const inside = (sp: Span): boolean => offset >= sp.start && offset <= sp.end;
+    for (;;) {
+      let next: PNode | undefined;
+      if (node.kind === 'mapping') {
+        for (let i = 0; i + 1 < node.children.length; i += 2) {
+          const k = this.span(node.children[i]);
+          if (inside(k)) return { path: [...path, String(node.children[i].value)], onKey: true, span: k };
+          const v = this.span(node.children[i + 1]);
+          if (v.end > v.start && inside(v)) {
+            path.push(String(node.children[i].value));
+            next = node.children[i + 1];
+            found = { path: [...path], onKey: false, span: v };
+            break;
+          }
+        }
+      } else if (node.kind === 'sequence') {
+        for (let i = 0; i < node.children.length; i++) {
+          const v = this.span(node.children[i]);
+          if (inside(v)) {
+            path.push(i);
+            next = node.children[i];
+            found = { path: [...path], onKey: false, span: v };
+            break;
+          }
+        }
+      }
+      if (!next) return found ?? (inside(this.span(this.root)) ? { path: [], onKey: false, span: this.span(this.root) } : null);
+      node = next;
+    }
   }
 
   scalar(path: JsonPath): ScalarInfo | null {

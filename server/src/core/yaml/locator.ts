@@ -1,5 +1,6 @@
 import type { JsonPath } from '../types';
 
+
 /** Offsets of a node in the text. */
 export interface Span {
   start: number;
@@ -22,4 +23,13 @@ export interface Locator {
   /** The first key of the mapping at `path`, or null. */
   firstKey(path: JsonPath): Span | null;
   scalar(path: JsonPath): ScalarInfo | null;
+  /** The innermost node at `offset`: its path, and whether the offset is on a mapping key. */
+  nodeAt(offset: number): NodeAtOffset | null;
+}
+
+export interface NodeAtOffset {
+  path: (string | number)[];
+  /** On the key of the pair at `path` (else on its value). */
+  onKey: boolean;
+  span: Span;
 }

@@ -15,7 +15,7 @@ import {
 import type { Diagnostic, JsonPath } from '../types';
 import { parseFast } from './fast';
 import { LineIndex } from './lines';
-import type { Locator, ScalarInfo, Span } from './locator';
+import type { Locator, NodeAtOffset, ScalarInfo, Span } from './locator';
 
 export type { ScalarInfo } from './locator';
 
@@ -233,6 +233,42 @@ export class AstLocator implements Locator {
     const node = locate(this.doc, path)?.node;
     if (isMap(node) && node.items.length > 0 && isPair(node.items[0])) return span(node.items[0].key);
     return null;
+  }
+
+  nodeAt(offset: number): NodeAtOffset | null {
+    const path: (string | number)[] = [];
+    let node: unknown = deref(this.doc, this.doc.contents);
+    let found: NodeAtOffset | null = null;
+    const inside = (sp: Span | null): sp is Span => !!sp && offset >= sp.start && offset <= sp.end;
+    for (;;) {
+      let next: unknown;
+      if (isMap(node)) {
+        for (const p of node.items) {
+          const k = span(p.key);
+          const name = isScalar(p.key) ? String(p.key.value) : String(p.key);
+          if (inside(k)) return { path: [...path, name], onKey: true, span: k };
+          const v = span(p.value);
+          if (v && v.end > v.start && inside(v)) {
+            path.push(name);
+            next = deref(this.doc, p.value);
+            found = { path: [...path], onKey: false, span: v };
+            break;
+          }
+        }
+      } else if (isSeq(node)) {
+        for (let i = 0; i < node.items.length; i++) {
+          const v = span(node.items[i]);
+          if (inside(v)) {
+            path.push(i);
+            next = deref(this.doc, node.items[i]);
+            found = { path: [...path], onKey: false, span: v };
+            break;
+          }
+        }
+      }
+      if (next === undefined) return found;
+      node = next;
+    }
   }
 
   scalar(path: JsonPath): ScalarInfo | null {
