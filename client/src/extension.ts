@@ -20,6 +20,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
       configurationSection: 'gitoverlay',
       fileEvents: workspace.createFileSystemWatcher('**/*.{yaml,yml}'),
     },
+    initializationOptions: { settings: workspace.getConfiguration('gitoverlay') },
   };
   client = new LanguageClient('gitoverlay', 'gitoverlay', serverOptions, clientOptions);
   await client.start();

@@ -12,8 +12,22 @@ interface Component {
   hasBuildafter: boolean;
 }
 
+const memo = new WeakMap<object, Component[]>();
+
+/** The stream's components, read once per document value and shared by the rules below. */
 function components(ctx: DocContext): Component[] {
-  return entriesOf(get(ctx.value, RPMS)).map(([key, c]) => {
+  const rpms = get(ctx.value, RPMS);
+  if (typeof rpms !== 'object' || rpms === null) return [];
+  let list = memo.get(rpms);
+  if (!list) {
+    list = readComponents(rpms);
+    memo.set(rpms, list);
+  }
+  return list;
+}
+
+function readComponents(rpms: object): Component[] {
+  return entriesOf(rpms).map(([key, c]) => {
     const bo = isObject(c) ? c.buildorder : undefined;
     const ba = isObject(c) && Array.isArray(c.buildafter) ? c.buildafter : [];
     return {
@@ -120,59 +134,64 @@ export const buildafterSelf: Rule = {
   },
 };
 
-/** Strongly connected components of the buildafter graph (Tarjan), self-loops excluded. */
+/** Strongly connected components of the buildafter graph (iterative Tarjan over integer ids), self-loops excluded. */
 function cycles(all: Component[]): string[][] {
-  const edges = new Map(all.map((c) => [c.key, c.buildafter.map((e) => e.name).filter((n) => n !== c.key)]));
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
+  const id = new Map(all.map((c, i) => [c.key, i]));
+  const edges = all.map((c, i) => {
+    const out: number[] = [];
+    for (const e of c.buildafter) {
+      const j = id.get(e.name);
+      if (j !== undefined && j !== i) out.push(j);
+    }
+    return out;
+  });
+  const n = all.length;
+  const index = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const stack: number[] = [];
   const out: string[][] = [];
   let counter = 0;
-  const visit = (root: string): void => {
+  for (let root = 0; root < n; root++) {
+    if (index[root] !== -1) continue;
     // Iterative DFS: 5,000-component streams must not overflow the call stack.
-    const work: [string, number][] = [[root, 0]];
-    index.set(root, counter);
-    low.set(root, counter++);
+    const work: number[] = [root];
+    const next: number[] = [0];
+    index[root] = low[root] = counter++;
     stack.push(root);
-    onStack.add(root);
+    onStack[root] = 1;
     while (work.length) {
-      const frame = work[work.length - 1];
-      const [v, i] = frame;
-      const next = edges.get(v) ?? [];
-      if (i < next.length) {
-        frame[1]++;
-        const w = next[i];
-        if (!edges.has(w)) continue;
-        if (!index.has(w)) {
-          index.set(w, counter);
-          low.set(w, counter++);
+      const top = work.length - 1;
+      const v = work[top];
+      if (next[top] < edges[v].length) {
+        const w = edges[v][next[top]++];
+        if (index[w] === -1) {
+          index[w] = low[w] = counter++;
           stack.push(w);
-          onStack.add(w);
-          work.push([w, 0]);
-        } else if (onStack.has(w)) {
-          low.set(v, Math.min(low.get(v)!, index.get(w)!));
-        }
+          onStack[w] = 1;
+          work.push(w);
+          next.push(0);
+        } else if (onStack[w]) low[v] = Math.min(low[v], index[w]);
         continue;
       }
       work.pop();
+      next.pop();
       if (work.length) {
-        const parent = work[work.length - 1][0];
-        low.set(parent, Math.min(low.get(parent)!, low.get(v)!));
+        const parent = work[work.length - 1];
+        low[parent] = Math.min(low[parent], low[v]);
       }
-      if (low.get(v) === index.get(v)) {
+      if (low[v] === index[v]) {
         const scc: string[] = [];
-        let w: string;
+        let w: number;
         do {
           w = stack.pop()!;
-          onStack.delete(w);
-          scc.push(w);
+          onStack[w] = 0;
+          scc.push(all[w].key);
         } while (w !== v);
         if (scc.length > 1) out.push(scc.reverse());
       }
     }
-  };
-  for (const c of all) if (!index.has(c.key)) visit(c.key);
+  }
   return out;
 }
 

@@ -13,11 +13,13 @@ function integerPaths(ctx: DocContext): { path: JsonPath; signed: boolean }[] {
   const out: { path: JsonPath; signed: boolean }[] = [];
   if (schema === 'modulemd-stream-v1' || schema === 'modulemd-stream-v2') out.push({ path: ['data', 'version'], signed: false });
   if (schema === 'modulemd-defaults-v1' || schema === 'modulemd-translations-v1') out.push({ path: ['data', 'modified'], signed: false });
-  for (const [key] of entriesOf(get(ctx.value, ['data', 'components', 'rpms']))) {
-    out.push({ path: ['data', 'components', 'rpms', key, 'buildorder'], signed: true });
-  }
-  for (const [key] of entriesOf(get(ctx.value, ['data', 'components', 'modules']))) {
-    out.push({ path: ['data', 'components', 'modules', key, 'buildorder'], signed: true });
+  // Only numeric buildorders can be written in a form YAML reads differently from libmodulemd.
+  for (const kind of ['rpms', 'modules']) {
+    for (const [key, c] of entriesOf(get(ctx.value, ['data', 'components', kind]))) {
+      if (typeof c === 'object' && c !== null && typeof (c as { buildorder?: unknown }).buildorder === 'number') {
+        out.push({ path: ['data', 'components', kind, key, 'buildorder'], signed: true });
+      }
+    }
   }
   return out;
 }
