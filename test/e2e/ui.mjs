@@ -1,0 +1,96 @@
+// UI tests: what a user sees in the workbench, driven through chromium by playwright-core against the
+// code-server that test/e2e/run.mjs started (with the packaged gitoverlay.vsix installed, no
+// extensionDevelopmentPath: these tests cover the VSIX).
+//
+// Adding tests: push `{ name, timeout?, run: async (ctx) => {} }` to `uiTests`; ctx has
+//   page       a playwright-core Page showing the workbench with examples/ open (shared, in order)
+//   shot(name) saves a screenshot: always under .vscode-test/e2e/screenshots/, and into docs/images/ when
+//              the run was given --update-screenshots (or that image does not exist yet)
+//   helpers    quickOpen(page, file), runCommand(page, title), waitForText(locator, texts, timeout)
+import assert from 'node:assert/strict';
+
+/** Ctrl+P, type the file name, Enter; resolves once its editor tab is active. */
+export async function quickOpen(page, file) {
+  const base = file.split('/').pop();
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(file);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: base }).waitFor({ timeout: 10_000 });
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ timeout: 10_000 });
+}
+
+/** F1, type a command's title, Enter. */
+export async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Waits until the element's text contains every one of `texts`; fails naming the missing ones and the text. */
+export async function waitForText(locator, texts, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  let text = '';
+  for (;;) {
+    text = (await locator.innerText().catch(() => '')) ?? '';
+    const missing = texts.filter((t) => !text.includes(t));
+    if (missing.length === 0) return text;
+    if (Date.now() > deadline) {
+      throw new Error(`${missing.map((t) => JSON.stringify(t)).join(', ')} not shown within ${timeout / 1000} s; text was: ${JSON.stringify(text.slice(0, 600))}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Goes to a 1-based line:column with Ctrl+G. */
+async function goTo(page, line, column) {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`:${line}:${column}`); // Ctrl+G opens quick access with ':'; fill() replaces it
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 10_000 });
+  await page.locator('.statusbar', { hasText: `Ln ${line}, Col ${column}` }).waitFor({ timeout: 5_000 });
+}
+
+const BROKEN = 'mistakes/broken-module.yaml';
+
+export const uiTests = [
+  {
+    name: "ui: the editor underlines 'licence' and its hover explains it (editor-diagnostics.png)",
+    timeout: 60_000,
+    async run({ page, shot }) {
+      await quickOpen(page, BROKEN);
+      const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+      // squiggles come from the language server through the installed VSIX
+      await editor.locator('.squiggly-error').first().waitFor({ timeout: 20_000 });
+      await goTo(page, 8, 4); // inside `licence` (line 8, 1-based)
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I'); // Show or Focus Hover
+      const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Unknown key' }).first();
+      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      const text = await hover.innerText();
+      assert.match(text, /Unknown key 'licence' in 'data'; did you mean 'license'/);
+      assert.match(text, /schema\.unknown-key/);
+      await shot('editor-diagnostics.png');
+      await page.keyboard.press('Escape');
+    },
+  },
+  {
+    name: "ui: the Problems panel lists Unknown key 'licence' and the buildafter cycle (problems-panel.png)",
+    timeout: 60_000,
+    async run({ page, shot }) {
+      await quickOpen(page, BROKEN);
+      await page.keyboard.press('Control+Shift+M');
+      const panel = page.locator('.markers-panel');
+      await panel.waitFor({ state: 'visible', timeout: 10_000 });
+      await waitForText(panel, ["Unknown key 'licence'", 'buildafter cycle', 'broken-module.yaml']);
+      await shot('problems-panel.png');
+    },
+  },
+];
