@@ -55,6 +55,9 @@ export const DEFAULT_SETTINGS = {
   'extensions.autoUpdate': false,
   'extensions.ignoreRecommendations': true,
   'window.restoreWindows': 'none',
+  // Tests edit documents in memory and revert them: nothing may reach the disk behind their back.
+  'files.autoSave': 'off',
+  'files.hotExit': 'off',
   // examples/ lives inside this repository: never let the editor run git in it (index.lock races).
   'git.enabled': false,
   'git.openRepositoryInParentFolders': 'never',

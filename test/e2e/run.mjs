@@ -34,7 +34,11 @@ const option = (name) => {
 const GREP = option('--grep') ?? process.env.GITOVERLAY_E2E_GREP;
 const ELECTRON = flag('--electron') || !!process.env.VSCODE_EXECUTABLE;
 const TIMEOUT_MS = Number(process.env.GITOVERLAY_E2E_TIMEOUT_MS) || 180_000;
-const EXAMPLES = path.join(ROOT, 'examples');
+// The tests edit files (in memory, reverted); they work on a copy so examples/ in the checkout never changes.
+const EXAMPLES = path.join(CACHE_DIR, 'e2e', 'workspace');
+fs.rmSync(EXAMPLES, { recursive: true, force: true });
+fs.mkdirSync(path.dirname(EXAMPLES), { recursive: true });
+fs.cpSync(path.join(ROOT, 'examples'), EXAMPLES, { recursive: true });
 const VSIX = path.join(ROOT, 'gitoverlay.vsix');
 const SUITE = path.join(ROOT, 'out', 'test', 'e2e', 'suite', 'index.js');
 const WORK = path.join(CACHE_DIR, 'e2e');

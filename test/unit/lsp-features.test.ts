@@ -115,6 +115,15 @@ describe('language server features over stdio', () => {
     assert.ok(sorted.indexOf('summary') < sorted.indexOf('api'), 'required keys sort first');
   });
 
+  test('in a half-typed (invalid) document, keys written above and below the cursor are not offered', async () => {
+    const u = uri('modules/half.yaml');
+    const text = 'document: modulemd\nversion: 2\ndata:\n  components:\n    rpms:\n      a:\n        rationale: r\n        buildor\n        ref: main\n';
+    await client.open(u, text);
+    const names = labels(await completion(u, { line: 7, character: 15 }));
+    assert.ok(names.includes('buildorder'), names.join(','));
+    assert.ok(!names.includes('rationale') && !names.includes('ref'), names.join(','));
+  });
+
   test('accepting a completion item produces a document that validates', async () => {
     const u = uri('modules/accept.yaml');
     const text = 'document: modulemd\nversion: 2\ndata:\n  summary: s\n  description: d\n  \n';

@@ -156,7 +156,7 @@ export function complete(input: CompletionInput): Completion[] {
   const special = workspaceCompletions(kind, ctx, value, index);
   if (special) return special;
 
-  if (ctx.kind === 'key') return keyCompletions(root, schemaAt(root, ctx.container), existingKeys(value, ctx.container), ctx);
+  if (ctx.kind === 'key') return keyCompletions(root, schemaAt(root, ctx.container), new Set(ctx.siblings), ctx);
   if (ctx.kind === 'value') {
     const node = schemaAt(root, [...ctx.container, ctx.key!]);
     return scalarChoices(node, ctx);

@@ -19,6 +19,8 @@ export interface CursorContext {
   itemMapping?: (string | number)[];
   /** Column where the key (or item content) starts, for multi-line insertions. */
   column: number;
+  /** Keys already written in the mapping at the cursor (read from the text, so half-typed files work). */
+  siblings: string[];
 }
 
 interface LineInfo {
@@ -126,6 +128,28 @@ function itemIndex(lines: Lines, l: number, col: number, stop: number): number {
   return n;
 }
 
+/** Keys at `col` in the block around line `l` (the mapping a key at that column belongs to). */
+function siblingKeys(lines: Lines, count: number, l: number, col: number, stop: number): string[] {
+  const out: string[] = [];
+  const scan = (from: number, step: number): void => {
+    for (let p = from; p >= stop && p < count; p += step) {
+      const i = lines.get(p);
+      if (i.blank) continue;
+      if (i.content < col) break;
+      if (i.item && i.content === col && step < 0) {
+        if (i.key !== undefined) out.push(i.key);
+        break; // the first key of this list item's mapping
+      }
+      if (i.item && i.indent < col) break;
+      if (i.item && i.content === col && step > 0) break; // the next list item
+      if (i.content === col && !i.item && i.key !== undefined) out.push(i.key);
+    }
+  };
+  scan(l - 1, -1);
+  scan(l + 1, 1);
+  return out;
+}
+
 /**
  * The context at a cursor. `docStartLine` is the first line of the YAML document (after `---`),
  * so a stream's earlier documents are not read as parents.
@@ -149,6 +173,7 @@ export function cursorContext(text: string, line: number, character: number, doc
   const idx = isItem ? itemIndex(L, line, indent, docStartLine) : 0;
   const holder = isItem ? [...seq, idx] : mappingOf(L, line, column, docStartLine);
 
+  const siblings = (col: number): string[] => siblingKeys(L, lines.length, line, col, docStartLine);
   const kv = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s:#'"[{][^:#]*?):(\s+)(.*)$/.exec(rest);
   if (kv) {
     const key = unquote(kv[1]);
@@ -156,10 +181,10 @@ export function cursorContext(text: string, line: number, character: number, doc
     const flow = /^\[([^\]]*)$/.exec(value);
     if (flow) {
       const part = flow[1].split(',').pop()!.trimStart();
-      return { container: [...holder, key], kind: 'item', prefix: part, replaceStart: at(character - part.length), replaceEnd: at(character + tokenEnd), column };
+      return { container: [...holder, key], kind: 'item', prefix: part, replaceStart: at(character - part.length), replaceEnd: at(character + tokenEnd), column, siblings: [] };
     }
     const prefix = value.replace(/^["']/, '');
-    return { container: holder, kind: 'value', key, prefix, replaceStart: at(character - value.length), replaceEnd: at(character + tokenEnd), column };
+    return { container: holder, kind: 'value', key, prefix, replaceStart: at(character - value.length), replaceEnd: at(character + tokenEnd), column, siblings: [] };
   }
   if (isItem) {
     return {
@@ -170,6 +195,7 @@ export function cursorContext(text: string, line: number, character: number, doc
       replaceEnd: at(character + tokenEnd),
       itemMapping: [...seq, idx],
       column,
+      siblings: [],
     };
   }
   // A new key on a blank line takes the cursor's column as its indentation.
@@ -181,5 +207,6 @@ export function cursorContext(text: string, line: number, character: number, doc
     replaceStart: at(character - rest.length),
     replaceEnd: at(character + tokenEnd),
     column: col,
+    siblings: siblings(col),
   };
 }
