@@ -70,15 +70,28 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
   };
 
+  const lastChange = new Map<string, number>();
+  /**
+   * An isolated edit is checked at once (after the messages already queued); edits in a burst (less
+   * than DEBOUNCE_MS apart) wait for a pause, so fast typing never queues a check per keystroke.
+   */
   const schedule = (doc: TextDocument): void => {
-    clearTimeout(timers.get(doc.uri));
+    const pending = timers.get(doc.uri);
+    clearTimeout(pending);
+    const now = Date.now();
+    const idle = pending === undefined && now - (lastChange.get(doc.uri) ?? 0) > DEBOUNCE_MS;
+    lastChange.set(doc.uri, now);
     timers.set(
       doc.uri,
-      setTimeout(() => {
-        timers.delete(doc.uri);
-        const current = documents.get(doc.uri);
-        if (current) publish(current);
-      }, DEBOUNCE_MS),
+      setTimeout(
+        () => {
+          timers.delete(doc.uri);
+          const current = documents.get(doc.uri);
+          if (!current) return;
+          publish(current);
+        },
+        idle ? 0 : DEBOUNCE_MS,
+      ),
     );
   };
 
@@ -191,6 +204,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     clearTimeout(timers.get(e.document.uri));
     timers.delete(e.document.uri);
     cache.delete(e.document.uri);
+    lastChange.delete(e.document.uri);
     void indexFile(index, e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
