@@ -1,0 +1,190 @@
+import { DEFAULT_FLAGS, type AutoreleaseFlags, type SpecVersion } from '../spec/preamble';
+import { parseCommitMessage } from './commit-message';
+import type { Commit, History } from './history';
+import { wrap } from './textwrap';
+
+/** A generated changelog entry, or the verbatim content of the `changelog` file. */
+export type ChangelogEntry =
+  | { kind: 'generated'; time: number; author: string; epochVersion: string | null; release: string; items: string[]; commit: string | null }
+  | { kind: 'verbatim'; text: string; commit: string };
+
+export interface CommitRelease {
+  epochVersion: string | null;
+  releaseNumber: number;
+  flags: AutoreleaseFlags;
+  release: string;
+}
+
+export interface AutospecResult {
+  epochVersion: string | null;
+  releaseNumber: number;
+  /** The complete release without dist: `[0.]N[.extraver][.snapinfo]`. */
+  release: string;
+  flags: AutoreleaseFlags;
+  changelog: ChangelogEntry[];
+  /** Release of every commit (for previews of older builds and NEVR collision checks). */
+  commits: Map<string, CommitRelease>;
+}
+
+/** `[0.]<N + base - 1>[.extraver][.snapinfo]`, as %autorelease expands without %{?dist}. */
+export function completeRelease(n: number, flags: AutoreleaseFlags): string {
+  return `${flags.prerelease ? '0.' : ''}${n + flags.base - 1}${flags.extraver ? `.${flags.extraver}` : ''}${flags.snapinfo ? `.${flags.snapinfo}` : ''}`;
+}
+
+/** Commits reachable from `head`, parents before children (iterative: histories have 10,000+ commits). */
+function postOrder(commits: Map<string, Commit>, head: string): Commit[] {
+  const out: Commit[] = [];
+  const state = new Map<string, 1 | 2>();
+  const stack: [string, number][] = [[head, 0]];
+  state.set(head, 1);
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const c = commits.get(top[0]);
+    const parents = c?.parents ?? [];
+    if (top[1] < parents.length) {
+      const p = parents[top[1]++];
+      if (!state.has(p) && commits.has(p)) {
+        state.set(p, 1);
+        stack.push([p, 0]);
+      }
+      continue;
+    }
+    stack.pop();
+    state.set(top[0], 2);
+    if (c) out.push(c);
+  }
+  return out;
+}
+
+export type SpecLookup = (blob: string) => SpecVersion | null;
+
+/**
+ * rpmautospec 0.8.5's release numbers and changelog, from a loaded history. `specOf` gives the
+ * evaluated spec of a blob (null when it cannot be parsed: its epoch-version is unknown).
+ */
+export function computeAutospec(history: History, specOf: SpecLookup, now: () => number = () => Math.floor(Date.now() / 1000)): AutospecResult {
+  const releases = new Map<string, CommitRelease>();
+  const logs = new Map<string, ReturnType<typeof parseCommitMessage>>();
+  const log = (c: Commit): ReturnType<typeof parseCommitMessage> => {
+    let l = logs.get(c.id);
+    if (!l) {
+      l = parseCommitMessage(c.message);
+      logs.set(c.id, l);
+    }
+    return l;
+  };
+
+  if (history.head) {
+    for (const c of postOrder(history.commits, history.head)) {
+      const spec = c.specBlob ? specOf(c.specBlob) : null;
+      const ev = spec?.epochVersion ?? null;
+      let n = 0;
+      for (const p of c.parents) {
+        const pr = releases.get(p);
+        if (!pr) continue;
+        // A changed [epoch:]version restarts the count; an unknown one matches anything.
+        if (ev === null || pr.epochVersion === null || pr.epochVersion === ev) n = Math.max(n, pr.releaseNumber);
+      }
+      if (c.specBlob) n += 1;
+      const bump = log(c).bumpRelease;
+      if (bump !== null) n = Math.max(n, bump);
+      const flags = spec?.flags ?? DEFAULT_FLAGS;
+      releases.set(c.id, { epochVersion: ev, releaseNumber: n, flags, release: completeRelease(n, flags) });
+    }
+  }
+
+  const changelog: ChangelogEntry[] = [];
+  let top: CommitRelease;
+  const headRelease = history.head ? releases.get(history.head)! : undefined;
+  if (history.dirty || !history.head) {
+    // Uncommitted changes: one more (virtual) commit on top of HEAD.
+    const spec = history.workSpec !== null ? specOfText(history, specOf) : null;
+    const ev = spec?.epochVersion ?? null;
+    const flags = spec?.flags ?? DEFAULT_FLAGS;
+    const n = headRelease && (ev === null || headRelease.epochVersion === null || headRelease.epochVersion === ev) ? headRelease.releaseNumber + 1 : 1;
+    top = { epochVersion: ev, releaseNumber: n, flags, release: completeRelease(n, flags) };
+    changelog.push({
+      kind: 'generated',
+      time: now(),
+      author: `${history.signature.name} <${history.signature.email}>`,
+      epochVersion: ev,
+      release: top.release,
+      items: ['Uncommitted changes'],
+      commit: null,
+    });
+  } else top = headRelease!;
+
+  // Walk down from HEAD along the parent each commit's changelog continues from.
+  let c = history.head ? history.commits.get(history.head) : undefined;
+  let removedAbove = false;
+  while (c) {
+    const parents = c.parents.map((p) => history.commits.get(p)).filter((p): p is Commit => p !== undefined);
+    const changed = parents.length === 0 ? c.changelogBlob !== null : parents.every((p) => p.changelogBlob !== c!.changelogBlob);
+    let follow: Commit | undefined;
+    let unresolvable = false;
+    if (parents.length === 1) follow = parents[0];
+    else if (parents.length > 1) {
+      follow = parents.find((p) => p.tree === c!.tree);
+      unresolvable = !follow && !changed;
+    }
+    const r = releases.get(c.id)!;
+    const entry = (items: string[]): ChangelogEntry => ({
+      kind: 'generated',
+      time: c!.committerTime,
+      author: `${c!.authorName} <${c!.authorEmail}>`,
+      epochVersion: r.epochVersion,
+      release: r.release,
+      items,
+      commit: c!.id,
+    });
+    if (unresolvable) {
+      changelog.push(entry(['RPMAUTOSPEC: unresolvable merge']));
+      break;
+    }
+    if (changed && c.changelogBlob !== null) {
+      // The changelog file replaces everything older, unless a newer commit removed it: then its
+      // content is dropped, and older history with it.
+      if (!removedAbove) changelog.push({ kind: 'verbatim', text: history.blobs.get(c.changelogBlob) ?? '', commit: c.id });
+      break;
+    }
+    if (changed) removedAbove = true;
+    if (parents.length <= 1 && c.specBlob !== null && !log(c).skipChangelog) changelog.push(entry(log(c).items));
+    c = follow;
+  }
+
+  return {
+    epochVersion: top.epochVersion,
+    releaseNumber: top.releaseNumber,
+    release: top.release,
+    flags: top.flags,
+    changelog,
+    commits: releases,
+  };
+}
+
+function specOfText(history: History, specOf: SpecLookup): SpecVersion | null {
+  // The work-tree spec is looked up like a blob, keyed by its text.
+  return specOf(`worktree:${history.workSpec}`);
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `%a %b %d %Y` in UTC and the C locale, whatever the machine's locale. */
+export function changelogDate(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, '0')} ${d.getUTCFullYear()}`;
+}
+
+export function formatEntry(e: ChangelogEntry): string {
+  if (e.kind === 'verbatim') return e.text;
+  const evr = e.epochVersion === null ? '' : ` - ${e.epochVersion}${e.release ? `-${e.release}` : ''}`;
+  const lines = [`* ${changelogDate(e.time)} ${e.author}${evr}`];
+  for (const item of e.items) lines.push(...wrap(item, 75, '- ', '  '));
+  return lines.join('\n');
+}
+
+/** What `rpmautospec generate-changelog` prints. */
+export function changelogText(entries: readonly ChangelogEntry[]): string {
+  return entries.map(formatEntry).join('\n\n') + '\n';
+}

@@ -1,0 +1,165 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { git, ProcessError } from '../git/exec';
+
+/** One commit as rpmautospec sees it. */
+export interface Commit {
+  id: string;
+  parents: string[];
+  tree: string;
+  authorName: string;
+  authorEmail: string;
+  /** Committer time, seconds since the epoch (changelog dates use it, in UTC). */
+  committerTime: number;
+  message: string;
+  /** Blob id of the spec file in this commit's tree, null when absent. */
+  specBlob: string | null;
+  /** Blob id of the `changelog` file beside the spec, null when absent. */
+  changelogBlob: string | null;
+}
+
+export interface History {
+  /** Directory of the spec (the dist-git directory). */
+  dir: string;
+  specPath: string;
+  /** Repository top, or null when `dir` is not in a git repository. */
+  top: string | null;
+  head: string | null;
+  commits: Map<string, Commit>;
+  /** Contents of every distinct spec and changelog blob the commits refer to. */
+  blobs: Map<string, string>;
+  /** Work tree differs from HEAD (tracked files). */
+  dirty: boolean;
+  /** The spec as it is in the work tree (null if missing). */
+  workSpec: string | null;
+  /** Who "Uncommitted changes" are by (git's default signature). */
+  signature: { name: string; email: string };
+}
+
+export interface LoadOptions {
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
+}
+
+/** Resolves PATH (a spec file or a dist-git directory) to the spec file rpmautospec would use. */
+export function specFileFor(path: string, isDirectory: boolean): string {
+  const abs = resolve(path);
+  return isDirectory ? join(abs, `${basename(abs)}.spec`) : abs;
+}
+
+function parseBatch(out: Buffer): Map<string, string> {
+  const blobs = new Map<string, string>();
+  let pos = 0;
+  while (pos < out.length) {
+    const nl = out.indexOf(10, pos);
+    if (nl < 0) break;
+    const header = out.toString('utf8', pos, nl);
+    const [id, type, size] = header.split(' ');
+    if (type === 'missing' || size === undefined) {
+      pos = nl + 1;
+      continue;
+    }
+    const n = Number(size);
+    blobs.set(id, out.toString('utf8', nl + 1, nl + 1 + n));
+    pos = nl + 1 + n + 1;
+  }
+  return blobs;
+}
+
+/**
+ * Reads the whole history reachable from HEAD with three git processes: one `git log`, one
+ * `cat-file --batch-check` (spec and changelog blob of every tree) and one `cat-file --batch`
+ * (the distinct blobs). No process per commit.
+ */
+export async function loadHistory(specPath: string, options: LoadOptions = {}): Promise<History> {
+  const dir = dirname(specPath);
+  const { signal, onProgress } = options;
+  let workSpec: string | null = null;
+  try {
+    workSpec = await readFile(specPath, 'utf8');
+  } catch {
+    workSpec = null;
+  }
+  const empty: History = {
+    dir,
+    specPath,
+    top: null,
+    head: null,
+    commits: new Map(),
+    blobs: new Map(),
+    dirty: true,
+    workSpec,
+    signature: { name: 'Unknown User', email: 'please-configure-git-user@example.com' },
+  };
+  let top: string;
+  try {
+    top = (await git(['rev-parse', '--show-toplevel'], { cwd: dir, signal })).stdout.toString().trim();
+  } catch (err) {
+    if (err instanceof ProcessError && err.code !== null) return empty;
+    throw err;
+  }
+  const head = (await git(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: top, signal, okCodes: [1] })).stdout.toString().trim() || null;
+  const signature = await defaultSignature(top, signal);
+  if (!head) return { ...empty, top, signature };
+
+  onProgress?.('reading commits');
+  const log = await git(['log', '-z', '--format=%H%x00%P%x00%T%x00%an%x00%ae%x00%ct%x00%B', head, '--'], { cwd: top, signal });
+  const fields = log.stdout.toString('utf8').split('\0');
+  const commits = new Map<string, Commit>();
+  for (let i = 0; i + 6 < fields.length; i += 7) {
+    const id = fields[i].replace(/^\n/, '');
+    if (!id) continue;
+    commits.set(id, {
+      id,
+      parents: fields[i + 1] ? fields[i + 1].split(' ') : [],
+      tree: fields[i + 2],
+      authorName: fields[i + 3],
+      authorEmail: fields[i + 4],
+      committerTime: Number(fields[i + 5]),
+      message: fields[i + 6],
+      specBlob: null,
+      changelogBlob: null,
+    });
+  }
+
+  onProgress?.(`reading ${commits.size} trees`);
+  const rel = relative(top, dir).split('\\').join('/');
+  const inRepo = (name: string): string => (rel ? `${rel}/${name}` : name);
+  const specName = inRepo(basename(specPath));
+  const changelogName = inRepo('changelog');
+  const trees = [...new Set([...commits.values()].map((c) => c.tree))];
+  const check = await git(['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
+    cwd: top,
+    signal,
+    input: trees.map((t) => `${t}:${specName}\n${t}:${changelogName}\n`).join(''),
+  });
+  const answers = check.stdout.toString().split('\n');
+  const specOf = new Map<string, string | null>();
+  const changelogOf = new Map<string, string | null>();
+  trees.forEach((t, k) => {
+    const blob = (line: string | undefined): string | null => {
+      const [id, type] = (line ?? '').split(' ');
+      return type === 'blob' ? id : null;
+    };
+    specOf.set(t, blob(answers[2 * k]));
+    changelogOf.set(t, blob(answers[2 * k + 1]));
+  });
+  for (const c of commits.values()) {
+    c.specBlob = specOf.get(c.tree) ?? null;
+    c.changelogBlob = changelogOf.get(c.tree) ?? null;
+  }
+
+  const wanted = [...new Set([...specOf.values(), ...changelogOf.values()].filter((b): b is string => b !== null))];
+  onProgress?.(`reading ${wanted.length} spec and changelog versions`);
+  const batch = wanted.length ? await git(['cat-file', '--batch'], { cwd: top, signal, input: wanted.join('\n') + '\n' }) : null;
+  const blobs = batch ? parseBatch(batch.stdout) : new Map<string, string>();
+
+  const diff = await git(['diff', '--quiet', 'HEAD', '--'], { cwd: top, signal, okCodes: [1] });
+  return { dir, specPath, top, head, commits, blobs, dirty: diff.code === 1, workSpec, signature };
+}
+
+async function defaultSignature(top: string, signal?: AbortSignal): Promise<{ name: string; email: string }> {
+  const get = async (key: string): Promise<string> =>
+    (await git(['config', '--get', key], { cwd: top, signal, okCodes: [1] })).stdout.toString().trim();
+  return { name: (await get('user.name')) || 'Unknown User', email: (await get('user.email')) || 'please-configure-git-user@example.com' };
+}

@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+
+/** Thrown when a process exits non-zero (or cannot start); carries its stderr for the message. */
+export class ProcessError extends Error {
+  constructor(
+    message: string,
+    readonly code: number | null,
+    readonly stderr: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RunOptions {
+  cwd?: string;
+  input?: string | Buffer;
+  /** Exit codes that are answers, not failures (e.g. 1 for `git diff --quiet`). */
+  okCodes?: number[];
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** Hook for logging every command line (the language server sends them to its output channel). */
+export let onSpawn: ((command: string, args: readonly string[], cwd?: string) => void) | undefined;
+export function setSpawnLogger(fn: typeof onSpawn): void {
+  onSpawn = fn;
+}
+
+/**
+ * The one way the engine runs a program: an argument array, never a shell, so no text from a
+ * document is ever interpreted by one. Honours an AbortSignal (the process is killed).
+ */
+export function run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  onSpawn?.(command, args, options.cwd);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      signal: options.signal,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => reject(new ProcessError(`${command}: ${e.message}`, null, Buffer.concat(err).toString())));
+    child.on('close', (code) => {
+      const stderr = Buffer.concat(err).toString();
+      const c = code ?? -1;
+      if (c === 0 || options.okCodes?.includes(c)) resolve({ code: c, stdout: Buffer.concat(out), stderr });
+      else reject(new ProcessError(`${command} ${args[0] ?? ''} failed (exit ${c}): ${stderr.trim().split('\n').pop() ?? ''}`, c, stderr));
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** git with the environment pinned so output is machine-readable whatever the user's locale. */
+export function git(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  return run('git', args, { ...options, env: { ...process.env, ...options.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat' } });
+}

@@ -1,0 +1,213 @@
+/**
+ * A small rpm macro evaluator for what spec preambles use: %global/%define (also parametric),
+ * %{name}, %name, %{?x}, %{?x:text}, %{!?x:text}, %{-f}, %{-f*}, %{?-f:text}, %%, %{nil},
+ * %{expand:...}. Anything it cannot do (%{lua:}, %(shell), %[expr], unknown built-ins) raises
+ * `Unevaluable`, so the caller can fall back to rpm itself.
+ */
+export class Unevaluable extends Error {}
+
+export interface Macro {
+  body: string;
+  /** getopt string of a parametric macro (`e:s:pb:n`), undefined for a plain one. */
+  opts?: string;
+}
+
+interface Frame {
+  /** Options and arguments of the parametric macro being expanded. */
+  options: Map<string, string | true>;
+  args: string[];
+}
+
+const MAX_DEPTH = 64;
+
+export class MacroContext {
+  readonly macros = new Map<string, Macro>();
+
+  define(name: string, body: string, opts?: string): void {
+    this.macros.set(name, { body, opts });
+  }
+
+  undefine(name: string): void {
+    this.macros.delete(name);
+  }
+
+  isDefined(name: string): boolean {
+    return this.macros.has(name);
+  }
+
+  expand(text: string, frame?: Frame, depth = 0): string {
+    if (depth > MAX_DEPTH) throw new Unevaluable('macro recursion too deep');
+    let out = '';
+    let i = 0;
+    while (i < text.length) {
+      const c = text[i];
+      if (c !== '%') {
+        out += c;
+        i++;
+        continue;
+      }
+      const n = text[i + 1];
+      if (n === '%') {
+        out += '%';
+        i += 2;
+        continue;
+      }
+      if (n === '{') {
+        const end = matching(text, i + 1, '{', '}');
+        if (end < 0) throw new Unevaluable('unterminated %{');
+        out += this.braced(text.slice(i + 2, end), frame, depth);
+        i = end + 1;
+        continue;
+      }
+      if (n === '(' || n === '[') throw new Unevaluable(`%${n}...: shell and expression expansion are not evaluated`);
+      // %name, %-f, %-f*, %1, %*, %#
+      const m = /^(?:(-[A-Za-z])(\*?)|([0-9]+|\*|#)|([A-Za-z_][A-Za-z0-9_]*))/.exec(text.slice(i + 1));
+      if (!m) {
+        out += '%';
+        i++;
+        continue;
+      }
+      if (m[1] || m[3]) {
+        out += this.frameValue(m[1] ? m[1] + m[2] : m[3], frame);
+        i += 1 + m[0].length;
+        continue;
+      }
+      const name = m[4];
+      const macro = this.macros.get(name);
+      i += 1 + m[0].length;
+      if (!macro) {
+        if (BUILTIN_UNKNOWN.has(name)) throw new Unevaluable(`%${name} is not evaluated`);
+        out += `%${name}`;
+        continue;
+      }
+      if (macro.opts !== undefined) {
+        // A parametric macro called as `%name args` takes the rest of the line.
+        const eol = text.indexOf('\n', i);
+        const rest = text.slice(i, eol < 0 ? text.length : eol);
+        out += this.call(name, macro, this.expand(rest, frame, depth + 1), depth);
+        i = eol < 0 ? text.length : eol;
+        continue;
+      }
+      out += this.expand(macro.body, frame, depth + 1);
+    }
+    return out;
+  }
+
+  private frameValue(token: string, frame: Frame | undefined): string {
+    if (!frame) return `%${token}`;
+    if (token === '*') return frame.args.join(' ');
+    if (token === '#') return String(frame.args.length);
+    if (/^[0-9]+$/.test(token)) return token === '0' ? '' : (frame.args[Number(token) - 1] ?? '');
+    const flag = token[1];
+    const v = frame.options.get(flag);
+    if (token.endsWith('*')) return typeof v === 'string' ? v : '';
+    if (v === undefined) return '';
+    return typeof v === 'string' ? `-${flag} ${v}` : `-${flag}`;
+  }
+
+  private braced(inner: string, frame: Frame | undefined, depth: number): string {
+    let s = inner;
+    let negate = false;
+    let query = false;
+    for (;;) {
+      if (s.startsWith('!')) {
+        negate = !negate;
+        s = s.slice(1);
+      } else if (s.startsWith('?')) {
+        query = true;
+        s = s.slice(1);
+      } else break;
+    }
+    const m = /^(-[A-Za-z]\*?|[A-Za-z_][A-Za-z0-9_]*|[0-9]+|\*|#)/.exec(s);
+    if (!m) throw new Unevaluable(`%{${inner}} is not evaluated`);
+    const name = m[1];
+    const rest = s.slice(name.length);
+    if (name === 'lua' || name === 'shrink' || name === 'sub' || name === 'len' || name === 'upper' || name === 'lower') {
+      throw new Unevaluable(`%{${name}:...} is not evaluated`);
+    }
+    if (!query && rest.startsWith(':')) {
+      if (name === 'expand') return this.expand(this.expand(rest.slice(1), frame, depth + 1), frame, depth + 1);
+      if (name === 'quote') return rest.slice(1);
+      if (name === 'dirname' || name === 'basename' || name === 'suffix' || name === 'url2path' || name === 'uncompress' || name === 'getenv') {
+        throw new Unevaluable(`%{${name}:...} is not evaluated`);
+      }
+    }
+    if (name.startsWith('-') || /^[0-9]+$|^\*$|^#$/.test(name)) {
+      // Option tests inside a parametric macro: %{-f}, %{-f*}, %{?-f:text}, %{!?-f:text}.
+      const flag = name[1];
+      const defined = frame ? (name.startsWith('-') ? frame.options.has(flag) : this.frameValue(name, frame) !== '') : false;
+      if (query) {
+        if (defined !== negate) return rest.startsWith(':') ? this.expand(rest.slice(1), frame, depth + 1) : negate ? '' : this.frameValue(name, frame);
+        return '';
+      }
+      return this.frameValue(name, frame);
+    }
+    const macro = this.macros.get(name);
+    if (query) {
+      const defined = macro !== undefined;
+      if (defined === negate) return '';
+      if (rest.startsWith(':')) return this.expand(rest.slice(1), frame, depth + 1);
+      if (negate) return '';
+      return macro ? (macro.opts !== undefined ? this.call(name, macro, '', depth) : this.expand(macro.body, frame, depth + 1)) : '';
+    }
+    if (!macro) {
+      if (name === 'nil') return '';
+      if (BUILTIN_UNKNOWN.has(name)) throw new Unevaluable(`%{${name}} is not evaluated`);
+      return `%{${inner}}`;
+    }
+    if (macro.opts !== undefined) {
+      const args = rest.startsWith(' ') ? this.expand(rest.slice(1), frame, depth + 1) : '';
+      return this.call(name, macro, args, depth);
+    }
+    return this.expand(macro.body, frame, depth + 1);
+  }
+
+  private call(name: string, macro: Macro, argText: string, depth: number): string {
+    const words = argText.trim() ? argText.trim().split(/\s+/) : [];
+    const options = new Map<string, string | true>();
+    const args: string[] = [];
+    const spec = macro.opts ?? '';
+    for (let k = 0; k < words.length; k++) {
+      const w = words[k];
+      if (w === '--') {
+        args.push(...words.slice(k + 1));
+        break;
+      }
+      if (/^-[A-Za-z]/.test(w)) {
+        for (let j = 1; j < w.length; j++) {
+          const f = w[j];
+          const at = spec.indexOf(f);
+          if (at < 0) throw new Unevaluable(`%${name}: unknown option -${f}`);
+          if (spec[at + 1] === ':') {
+            const value = w.slice(j + 1) || words[++k];
+            if (value === undefined) throw new Unevaluable(`%${name}: option -${f} needs a value`);
+            options.set(f, value);
+            break;
+          }
+          options.set(f, true);
+        }
+      } else args.push(w);
+    }
+    return this.expand(macro.body, { options, args }, depth + 1);
+  }
+}
+
+/** Built-ins that change the result and that this evaluator does not implement. */
+const BUILTIN_UNKNOWN = new Set(['lua', 'load', 'include', 'getconfdir', 'exists', 'verbose', 'shescape']);
+
+/** Index of the bracket closing the one at `open`, honouring nesting; -1 if none. */
+export function matching(text: string, open: number, left: string, right: string): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '%' && text[i + 1] === '%') {
+      i++;
+      continue;
+    }
+    if (text[i] === left) depth++;
+    else if (text[i] === right) {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
