@@ -1,4 +1,5 @@
 import { version } from '../../../package.json';
+import { InputError, runChangelog, runRelease, runSpec } from './autospec';
 import { CHECK_USAGE, runCheck } from './check';
 import { UsageError, type CommandResult } from './usage';
 
@@ -8,17 +9,26 @@ usage: gitoverlay <command> [options]
 
 commands:
   check [--format text|json|sarif] PATH...   validate overlay manifests and modulemd documents
+  release [--json] [--number-only] PATH      the release %autorelease gives (PATH: spec or dist-git dir)
+  changelog PATH                             the changelog %autochangelog gives
+  spec PATH [-o OUT]                         the spec with both expanded (rpmautospec process-distgit)
   lsp --stdio                                run the language server on stdin/stdout
   help                                       this text
 `;
 
 /** Runs one CLI invocation; never throws (a fault becomes exit code 2 with a message). */
-export function run(argv: string[]): CommandResult {
+export async function run(argv: string[]): Promise<CommandResult> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'check':
         return runCheck(rest, version);
+      case 'release':
+        return await runRelease(rest);
+      case 'changelog':
+        return await runChangelog(rest);
+      case 'spec':
+        return await runSpec(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -32,11 +42,12 @@ export function run(argv: string[]): CommandResult {
     }
   } catch (err) {
     if (err instanceof UsageError) return { code: 2, stderr: `gitoverlay: ${err.message}\n${err.usage}\n` };
+    if (err instanceof InputError) return { code: 2, stderr: `gitoverlay: ${err.message}\n` };
     const e = err as { code?: string; message?: string };
     if (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) {
       return { code: 2, stderr: `gitoverlay: ${e.message}\n${command === 'check' ? CHECK_USAGE : USAGE}\n` };
     }
-    return { code: 2, stderr: `gitoverlay: internal error: ${e.message ?? String(err)}\n` };
+    return { code: 2, stderr: `gitoverlay: ${e.message ?? String(err)}\n` };
   }
 }
 
@@ -47,9 +58,10 @@ export function main(argv: string[]): void {
     require('../lsp/server').startServer();
     return;
   }
-  const result = run(argv);
-  if (result.stdout) process.stdout.write(result.stdout);
-  if (result.stderr) process.stderr.write(result.stderr);
-  process.exitCode = result.code;
+  void run(argv).then((result) => {
+    if (result.stdout) process.stdout.write(result.stdout);
+    if (result.stderr) process.stderr.write(result.stderr);
+    process.exitCode = result.code;
+  });
 }
 

@@ -1,4 +1,6 @@
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { run } from '../git/exec';
 import { evaluatePreamble, type SpecVersion } from '../spec/preamble';
 import { rpmspecVersion } from '../spec/rpmspec';
 import { computeAutospec, type AutospecResult } from './compute';
@@ -23,10 +25,40 @@ export async function evaluateSpecs(texts: Map<string, string>, signal?: AbortSi
 }
 
 /** Release and changelog for a spec file or dist-git directory, exactly as rpmautospec computes them. */
-export async function autospecFor(path: string, options: LoadOptions = {}): Promise<Autospec> {
+export class NoSpecError extends Error {}
+
+/** The spec of a dist-git directory: `<dir>.spec`, else the only `*.spec` in it. */
+async function findSpec(path: string): Promise<string> {
   const isDir = (await stat(path)).isDirectory();
   const specPath = specFileFor(path, isDir);
+  if (!isDir) return specPath;
+  try {
+    await stat(specPath);
+    return specPath;
+  } catch {
+    const specs = (await readdir(path)).filter((f) => f.endsWith('.spec'));
+    if (specs.length === 1) return join(path, specs[0]);
+    throw new NoSpecError(specs.length ? `${path} holds several spec files (${specs.join(', ')}); name one` : `no spec file in ${path}`);
+  }
+}
+
+/** rpm's %packager, the author of "Uncommitted changes" outside a git repository. */
+async function packager(): Promise<{ name: string; email: string }> {
+  try {
+    const out = (await run('rpm', ['--eval', '%{?packager}'])).stdout.toString().trim();
+    const m = /^(.*?)\s*<([^>]*)>$/.exec(out);
+    if (m) return { name: m[1], email: m[2] };
+  } catch {
+    /* rpm not installed */
+  }
+  return { name: 'John Doe', email: 'packager@example.com' };
+}
+
+export async function autospecFor(path: string, options: LoadOptions = {}): Promise<Autospec> {
+  const specPath = await findSpec(path);
   const history = await loadHistory(specPath, options);
+  if (history.workSpec === null && !history.head) throw new NoSpecError(`cannot read ${specPath}: no such file`);
+  if (!history.top) history.signature = await packager();
   const texts = new Map<string, string>();
   for (const c of history.commits.values()) if (c.specBlob && !texts.has(c.specBlob)) texts.set(c.specBlob, history.blobs.get(c.specBlob) ?? '');
   if (history.workSpec !== null) texts.set(`worktree:${history.workSpec}`, history.workSpec);
