@@ -72,3 +72,9 @@ if (process.env.BENCH_LSP !== '0') {
   const { runLspBench } = await import('./lsp.mjs');
   await runLspBench();
 }
+
+// Release + changelog from git history (bench/autospec.mjs); BENCH_AUTOSPEC=0 skips it.
+if (process.env.BENCH_AUTOSPEC !== '0') {
+  const { benchAutospec } = await import('./autospec.mjs');
+  await benchAutospec();
+}

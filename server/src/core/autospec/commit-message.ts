@@ -11,6 +11,7 @@ const MAGIC = /^\s*\[\s*(.*?)\s*\]\s*$/;
 export function magicComments(message: string): { skipChangelog: boolean; bumpRelease: number | null } {
   let skipChangelog = false;
   let bumpRelease: number | null = null;
+  if (!message.includes('[')) return { skipChangelog, bumpRelease };
   for (const line of message.split('\n')) {
     const m = MAGIC.exec(line);
     if (!m) continue;

@@ -1,5 +1,5 @@
 import { DEFAULT_FLAGS, type AutoreleaseFlags, type SpecVersion } from '../spec/preamble';
-import { parseCommitMessage } from './commit-message';
+import { changelogItems, magicComments } from './commit-message';
 import type { Commit, History } from './history';
 import { wrap } from './textwrap';
 
@@ -31,31 +31,6 @@ export function completeRelease(n: number, flags: AutoreleaseFlags): string {
   return `${flags.prerelease ? '0.' : ''}${n + flags.base - 1}${flags.extraver ? `.${flags.extraver}` : ''}${flags.snapinfo ? `.${flags.snapinfo}` : ''}`;
 }
 
-/** Commits reachable from `head`, parents before children (iterative: histories have 10,000+ commits). */
-function postOrder(commits: Map<string, Commit>, head: string): Commit[] {
-  const out: Commit[] = [];
-  const state = new Map<string, 1 | 2>();
-  const stack: [string, number][] = [[head, 0]];
-  state.set(head, 1);
-  while (stack.length) {
-    const top = stack[stack.length - 1];
-    const c = commits.get(top[0]);
-    const parents = c?.parents ?? [];
-    if (top[1] < parents.length) {
-      const p = parents[top[1]++];
-      if (!state.has(p) && commits.has(p)) {
-        state.set(p, 1);
-        stack.push([p, 0]);
-      }
-      continue;
-    }
-    stack.pop();
-    state.set(top[0], 2);
-    if (c) out.push(c);
-  }
-  return out;
-}
-
 export type SpecLookup = (blob: string) => SpecVersion | null;
 
 /**
@@ -64,18 +39,20 @@ export type SpecLookup = (blob: string) => SpecVersion | null;
  */
 export function computeAutospec(history: History, specOf: SpecLookup, now: () => number = () => Math.floor(Date.now() / 1000)): AutospecResult {
   const releases = new Map<string, CommitRelease>();
-  const logs = new Map<string, ReturnType<typeof parseCommitMessage>>();
-  const log = (c: Commit): ReturnType<typeof parseCommitMessage> => {
-    let l = logs.get(c.id);
+  const magic = new Map<string, ReturnType<typeof magicComments>>();
+  const log = (c: Commit): ReturnType<typeof magicComments> => {
+    let l = magic.get(c.id);
     if (!l) {
-      l = parseCommitMessage(c.message);
-      logs.set(c.id, l);
+      l = magicComments(c.message);
+      magic.set(c.id, l);
     }
     return l;
   };
 
   if (history.head) {
-    for (const c of postOrder(history.commits, history.head)) {
+    // git log --topo-order lists children before parents: walk it backwards.
+    for (let i = history.order.length - 1; i >= 0; i--) {
+      const c = history.commits.get(history.order[i])!;
       const spec = c.specBlob ? specOf(c.specBlob) : null;
       const ev = spec?.epochVersion ?? null;
       let n = 0;
@@ -148,7 +125,7 @@ export function computeAutospec(history: History, specOf: SpecLookup, now: () =>
       break;
     }
     if (changed) removedAbove = true;
-    if (parents.length <= 1 && c.specBlob !== null && !log(c).skipChangelog) changelog.push(entry(log(c).items));
+    if (parents.length <= 1 && c.specBlob !== null && !log(c).skipChangelog) changelog.push(entry(changelogItems(c.message)));
     c = follow;
   }
 

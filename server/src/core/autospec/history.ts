@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { git, ProcessError } from '../git/exec';
+import { git, gitPipeline, ProcessError } from '../git/exec';
 
 /** One commit as rpmautospec sees it. */
 export interface Commit {
@@ -26,6 +26,8 @@ export interface History {
   top: string | null;
   head: string | null;
   commits: Map<string, Commit>;
+  /** Commit ids with every child before its parents (`git log --topo-order`). */
+  order: string[];
   /** Contents of every distinct spec and changelog blob the commits refer to. */
   blobs: Map<string, string>;
   /** Work tree differs from HEAD (tracked files). */
@@ -86,6 +88,7 @@ export async function loadHistory(specPath: string, options: LoadOptions = {}): 
     top: null,
     head: null,
     commits: new Map(),
+    order: [],
     blobs: new Map(),
     dirty: true,
     workSpec,
@@ -98,17 +101,52 @@ export async function loadHistory(specPath: string, options: LoadOptions = {}): 
     if (err instanceof ProcessError && err.code !== null) return empty;
     throw err;
   }
-  const head = (await git(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: top, signal, okCodes: [1] })).stdout.toString().trim() || null;
-  const signature = await defaultSignature(top, signal);
-  if (!head) return { ...empty, top, signature };
+  const rel = relative(top, dir).split('\\').join('/');
+  const inRepo = (name: string): string => (rel ? `${rel}/${name}` : name);
+  const specName = inRepo(basename(specPath));
+  const changelogName = inRepo('changelog');
+  // Independent questions run side by side with the history walk.
+  const headP = git(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: top, signal, okCodes: [1] });
+  const signatureP = defaultSignature(top, signal);
+  const dirtyP = git(['diff', '--quiet', 'HEAD', '--'], { cwd: top, signal, okCodes: [1, 128] });
+  const head = (await headP).stdout.toString().trim() || null;
+  const signature = await signatureP;
+  if (!head) {
+    await dirtyP.catch(() => undefined);
+    return { ...empty, top, signature };
+  }
 
-  onProgress?.('reading commits');
-  const log = await git(['log', '-z', '--format=%H%x00%P%x00%T%x00%an%x00%ae%x00%ct%x00%B', head, '--'], { cwd: top, signal });
-  const fields = log.stdout.toString('utf8').split('\0');
+  onProgress?.('reading commits and trees');
+  // git log streams into cat-file --batch-check: the spec and changelog blob of every new tree.
+  const trees: string[] = [];
+  const seenTrees = new Set<string>();
+  let carry = '';
+  let field = 0;
+  const piped = await gitPipeline(
+    ['log', '--topo-order', '-z', '--format=%H%x00%P%x00%T%x00%an%x00%ae%x00%ct%x00%B', head, '--'],
+    ['cat-file', '--batch-check=%(objectname) %(objecttype)'],
+    { cwd: top, signal },
+    (chunk, write) => {
+      // Only the tree field is needed while streaming: every 7th NUL-separated field, offset 2.
+      const parts = (carry + chunk.toString('latin1')).split('\0');
+      carry = parts.pop()!;
+      for (const part of parts) {
+        if (field % 7 === 2 && !seenTrees.has(part)) {
+          seenTrees.add(part);
+          trees.push(part);
+          write(`${part}:${specName}\n${part}:${changelogName}\n`);
+        }
+        field++;
+      }
+    },
+  );
+  const fields = piped.producer.toString('utf8').split('\0');
   const commits = new Map<string, Commit>();
+  const order: string[] = [];
   for (let i = 0; i + 6 < fields.length; i += 7) {
     const id = fields[i].replace(/^\n/, '');
     if (!id) continue;
+    order.push(id);
     commits.set(id, {
       id,
       parents: fields[i + 1] ? fields[i + 1].split(' ') : [],
@@ -121,19 +159,7 @@ export async function loadHistory(specPath: string, options: LoadOptions = {}): 
       changelogBlob: null,
     });
   }
-
-  onProgress?.(`reading ${commits.size} trees`);
-  const rel = relative(top, dir).split('\\').join('/');
-  const inRepo = (name: string): string => (rel ? `${rel}/${name}` : name);
-  const specName = inRepo(basename(specPath));
-  const changelogName = inRepo('changelog');
-  const trees = [...new Set([...commits.values()].map((c) => c.tree))];
-  const check = await git(['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
-    cwd: top,
-    signal,
-    input: trees.map((t) => `${t}:${specName}\n${t}:${changelogName}\n`).join(''),
-  });
-  const answers = check.stdout.toString().split('\n');
+  const answers = piped.consumer.toString().split('\n');
   const specOf = new Map<string, string | null>();
   const changelogOf = new Map<string, string | null>();
   trees.forEach((t, k) => {
@@ -154,8 +180,8 @@ export async function loadHistory(specPath: string, options: LoadOptions = {}): 
   const batch = wanted.length ? await git(['cat-file', '--batch'], { cwd: top, signal, input: wanted.join('\n') + '\n' }) : null;
   const blobs = batch ? parseBatch(batch.stdout) : new Map<string, string>();
 
-  const diff = await git(['diff', '--quiet', 'HEAD', '--'], { cwd: top, signal, okCodes: [1] });
-  return { dir, specPath, top, head, commits, blobs, dirty: diff.code === 1, workSpec, signature };
+  const diff = await dirtyP;
+  return { dir, specPath, top, head, commits, order, blobs, dirty: diff.code !== 0, workSpec, signature };
 }
 
 async function defaultSignature(top: string, signal?: AbortSignal): Promise<{ name: string; email: string }> {

@@ -16,12 +16,30 @@ export interface Autospec {
 /** Evaluates every distinct spec once: the preamble evaluator, else rpm itself when it is installed. */
 export async function evaluateSpecs(texts: Map<string, string>, signal?: AbortSignal): Promise<Map<string, SpecVersion | null>> {
   const out = new Map<string, SpecVersion | null>();
+  // Many spec versions differ only below the preamble or in comments: evaluate each preamble once.
+  const byPreamble = new Map<string, SpecVersion | null>();
   for (const [key, text] of texts) {
+    const preamble = preambleKey(text);
+    if (byPreamble.has(preamble)) {
+      out.set(key, byPreamble.get(preamble)!);
+      continue;
+    }
     const r = evaluatePreamble(text);
-    if (r.ok) out.set(key, r.value);
-    else out.set(key, await rpmspecVersion(text, signal));
+    const value = r.ok ? r.value : await rpmspecVersion(text, signal);
+    // A spec only rpm could read may depend on more than its preamble: don't share that answer.
+    if (r.ok) byPreamble.set(preamble, value);
+    out.set(key, value);
   }
   return out;
+}
+
+/** The lines that decide Name/Epoch/Version/Release: up to the first section, comments left out. */
+function preambleKey(text: string): string {
+  const end = text.search(/^%(prep|build|install|check|files|changelog|description|package)\b/m);
+  return (end < 0 ? text : text.slice(0, end))
+    .split('\n')
+    .filter((l) => !/^\s*(#|$)/.test(l))
+    .join('\n');
 }
 
 /** Release and changelog for a spec file or dist-git directory, exactly as rpmautospec computes them. */

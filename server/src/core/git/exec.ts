@@ -65,3 +65,66 @@ export function run(command: string, args: readonly string[], options: RunOption
 export function git(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   return run('git', args, { ...options, env: { ...process.env, ...options.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat' } });
 }
+
+/**
+ * Two git processes in a pipeline: `producer`'s output is parsed as it streams, and each chunk can
+ * feed lines to `consumer`'s stdin (e.g. `git log` → `git cat-file --batch-check`). Both run at once.
+ */
+export function gitPipeline(
+  producer: readonly string[],
+  consumer: readonly string[],
+  options: { cwd: string; signal?: AbortSignal },
+  onChunk: (chunk: Buffer, write: (line: string) => void) => void,
+): Promise<{ producer: Buffer; consumer: Buffer }> {
+  const env = { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat' };
+  onSpawn?.('git', producer, options.cwd);
+  onSpawn?.('git', consumer, options.cwd);
+  return new Promise((resolve, reject) => {
+    const a = spawn('git', producer, { cwd: options.cwd, env, signal: options.signal, stdio: ['ignore', 'pipe', 'pipe'] });
+    const b = spawn('git', consumer, { cwd: options.cwd, env, signal: options.signal, stdio: ['pipe', 'pipe', 'pipe'] });
+    const aOut: Buffer[] = [];
+    const bOut: Buffer[] = [];
+    let aErr = '';
+    let bErr = '';
+    let pending = '';
+    const write = (line: string): void => {
+      pending += line;
+    };
+    a.stdout.on('data', (chunk: Buffer) => {
+      aOut.push(chunk);
+      onChunk(chunk, write);
+      if (pending) {
+        b.stdin.write(pending);
+        pending = '';
+      }
+    });
+    a.stderr.on('data', (d: Buffer) => (aErr += d.toString()));
+    b.stdout.on('data', (chunk: Buffer) => bOut.push(chunk));
+    b.stderr.on('data', (d: Buffer) => (bErr += d.toString()));
+    b.stdin.on('error', () => undefined);
+    let done = 0;
+    let failed = false;
+    const finish = (): void => {
+      if (++done === 2 && !failed) resolve({ producer: Buffer.concat(aOut), consumer: Buffer.concat(bOut) });
+    };
+    const fail = (e: Error): void => {
+      if (failed) return;
+      failed = true;
+      a.kill();
+      b.kill();
+      reject(e);
+    };
+    a.on('error', (e) => fail(new ProcessError(`git: ${e.message}`, null, aErr)));
+    b.on('error', (e) => fail(new ProcessError(`git: ${e.message}`, null, bErr)));
+    a.on('close', (code) => {
+      if (code !== 0) return fail(new ProcessError(`git ${producer[0]} failed (exit ${code}): ${aErr.trim()}`, code, aErr));
+      b.stdin.end(pending);
+      pending = '';
+      finish();
+    });
+    b.on('close', (code) => {
+      if (code !== 0) return fail(new ProcessError(`git ${consumer[0]} failed (exit ${code}): ${bErr.trim()}`, code, bErr));
+      finish();
+    });
+  });
+}
