@@ -39,6 +39,8 @@ export interface History {
 }
 
 export interface LoadOptions {
+  /** Walk from this commit instead of HEAD (and ignore the work tree): e.g. a pinned dist-git commit. */
+  rev?: string;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
 }
@@ -106,7 +108,8 @@ export async function loadHistory(specPath: string, options: LoadOptions = {}): 
   const specName = inRepo(basename(specPath));
   const changelogName = inRepo('changelog');
   // Independent questions run side by side with the history walk.
-  const headP = git(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: top, signal, okCodes: [1] });
+  if (options.rev !== undefined && (options.rev.startsWith('-') || options.rev === '')) throw new Error(`refusing revision '${options.rev}'`);
+  const headP = git(['rev-parse', '--verify', '-q', '--end-of-options', `${options.rev ?? 'HEAD'}^{commit}`], { cwd: top, signal, okCodes: [1] });
   const signatureP = defaultSignature(top, signal);
   const dirtyP = git(['diff', '--quiet', 'HEAD', '--'], { cwd: top, signal, okCodes: [1, 128] });
   const head = (await headP).stdout.toString().trim() || null;
@@ -181,6 +184,11 @@ export async function loadHistory(specPath: string, options: LoadOptions = {}): 
   const blobs = batch ? parseBatch(batch.stdout) : new Map<string, string>();
 
   const diff = await dirtyP;
+  if (options.rev !== undefined) {
+    // A pinned commit: its own spec, no work tree.
+    const spec = commits.get(head)?.specBlob;
+    return { dir, specPath, top, head, commits, order, blobs, dirty: false, workSpec: spec ? (blobs.get(spec) ?? null) : null, signature };
+  }
   return { dir, specPath, top, head, commits, order, blobs, dirty: diff.code !== 0, workSpec, signature };
 }
 
