@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
+import { changelogText } from '../core/autospec/compute';
 import { codeActions } from '../core/features/code-actions';
 import { complete } from '../core/features/completion';
 import { foldingRanges } from '../core/features/folding';
@@ -20,7 +21,10 @@ import { hover } from '../core/features/hover';
 import { definition, references } from '../core/features/navigation';
 import { documentSymbols } from '../core/features/symbols';
 import { WorkspaceIndex } from '../core/index/workspace';
-import { AnalysisCache, type Analysis } from './documents';
+import { checkSpec } from '../core/spec/diagnostics';
+import { evaluatePreamble } from '../core/spec/preamble';
+import { AutospecService } from './autospec';
+import { AnalysisCache, fsPath, type Analysis } from './documents';
 import { fromLspDiagnostic, toLspCodeAction, toLspCompletion, toLspDiagnostic, toLspSymbol } from './convert';
 import { indexFile, scanWorkspace } from './workspace';
 
@@ -45,10 +49,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let settings: Settings = { ...DEFAULTS };
   let folders: string[] = [];
   let pullConfiguration = false;
+  const autospec = new AutospecService(connection);
 
+  const isSpec = (uri: string): boolean => /\.spec(\.in)?$/.test(uri);
   const analysis = (uri: string): Analysis | null => {
     const doc = documents.get(uri);
-    if (!doc) return null;
+    if (!doc || isSpec(uri)) return null;
     const a = cache.get(doc);
     index.update(uri, a.parsed);
     return a;
@@ -61,7 +67,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     let diagnostics: ReturnType<typeof toLspDiagnostic>[] = [];
     try {
-      diagnostics = analysis(doc.uri)?.result.diagnostics.map(toLspDiagnostic) ?? [];
+      diagnostics = isSpec(doc.uri) ? checkSpec(doc.getText()).map(toLspDiagnostic) : (analysis(doc.uri)?.result.diagnostics.map(toLspDiagnostic) ?? []);
     } catch (err) {
       connection.console.error(`gitoverlay: checking ${doc.uri} failed: ${(err as Error).stack ?? err}`);
     }
@@ -111,7 +117,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     folders = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
     if (folders.length === 0 && params.rootUri) folders = [URI.parse(params.rootUri).fsPath];
     pullConfiguration = !!params.capabilities.workspace?.configuration;
-    applySettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
+    const init = params.initializationOptions as { settings?: unknown; trusted?: boolean } | undefined;
+    applySettings(init?.settings);
+    autospec.trusted = init?.trusted !== false;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -122,6 +130,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         definitionProvider: true,
         referencesProvider: true,
         foldingRangeProvider: true,
+        codeLensProvider: { resolveProvider: true },
       },
       serverInfo: { name: 'gitoverlay' },
     };
@@ -154,6 +163,62 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   });
 
+  connection.onNotification('gitoverlay/trust', (p: { trusted: boolean }) => {
+    autospec.trusted = p.trusted;
+    autospec.invalidate();
+  });
+  connection.onNotification('gitoverlay/historyChanged', () => autospec.invalidate());
+
+  // Previews of what the build system generates: the changelog and the processed spec.
+  connection.onRequest('gitoverlay/preview', async (p: { uri: string; kind: 'changelog' | 'spec' }) => {
+    const path = fsPath(p.uri);
+    try {
+      if (p.kind === 'changelog') return { text: await autospec.changelog(path) };
+      const open = documents.get(p.uri)?.getText();
+      const text = open ?? (await import('node:fs/promises')).readFile(path, 'utf8');
+      return { text: await autospec.spec(path, await text) };
+    } catch (err) {
+      return { text: `# gitoverlay could not compute this preview:\n# ${(err as Error).message}\n`, error: (err as Error).message };
+    }
+  });
+
+  connection.onCodeLens((params) => {
+    if (!isSpec(params.textDocument.uri)) return [];
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    const lines = doc.getText().split(/\r?\n/);
+    const line = lines.findIndex((l) => /^Release\s*:/i.test(l));
+    const at = line >= 0 ? line : Math.max(0, lines.findIndex((l) => /^Version\s*:/i.test(l)));
+    const range = { start: { line: at, character: 0 }, end: { line: at, character: lines[at]?.length ?? 0 } };
+    const uri = params.textDocument.uri;
+    return [
+      { range, data: { uri, kind: 'nevr' } },
+      { range, command: { title: 'Preview changelog', command: 'gitoverlay.previewChangelog', arguments: [uri] } },
+      { range, command: { title: 'Preview generated spec', command: 'gitoverlay.previewSpec', arguments: [uri] } },
+    ];
+  });
+
+  connection.onCodeLensResolve(async (lens) => {
+    const data = lens.data as { uri: string; kind: string } | undefined;
+    if (!data || data.kind !== 'nevr') return lens;
+    try {
+      const a = await autospec.get(fsPath(data.uri));
+      const text = documents.get(data.uri)?.getText() ?? a.history.workSpec ?? '';
+      const pre = evaluatePreamble(text);
+      const name = pre.ok ? (pre.value.name ?? '?') : '?';
+      const nevr = a.result.epochVersion === null ? `${name}: version unknown` : `${name}-${a.result.epochVersion}-${a.result.release}`;
+      lens.command = {
+        title: `${nevr}${a.history.dirty ? ' (with uncommitted changes)' : ''}`,
+        command: 'gitoverlay.previewChangelog',
+        arguments: [data.uri],
+        tooltip: `Release ${a.result.releaseNumber} computed from ${a.history.commits.size} commit(s), as rpmautospec does`,
+      } as typeof lens.command;
+    } catch (err) {
+      lens.command = { title: `gitoverlay: ${(err as Error).message}`, command: '' };
+    }
+    return lens;
+  });
+
   const withAnalysis = <T>(uri: string, token: CancellationToken, fn: (a: Analysis) => T): T | null | ResponseError<void> => {
     if (token.isCancellationRequested) return cancelled();
     const a = analysis(uri);
@@ -168,12 +233,43 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     ),
   );
 
-  connection.onHover((params, token) =>
-    withAnalysis(params.textDocument.uri, token, (a) => {
+  connection.onHover(async (params, token) => {
+    if (isSpec(params.textDocument.uri)) return specHover(params.textDocument.uri, params.position);
+    return withAnalysis(params.textDocument.uri, token, (a) => {
       const h = hover(a.parsed, a.result, a.parsed.lines.offsetAt(params.position), index);
       return h ? { contents: { kind: 'markdown' as const, value: h.contents }, range: h.range } : null;
-    }),
-  );
+    });
+  });
+
+  /** Hover on %autorelease / %autochangelog in a spec: what they expand to. */
+  const specHover = async (uri: string, position: { line: number; character: number }) => {
+    const doc = documents.get(uri);
+    if (!doc) return null;
+    const line = doc.getText().split(/\r?\n/)[position.line] ?? '';
+    const re = /%\{?\??(autorelease|autochangelog)\b[^}\n]*\}?/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(line))) {
+      if (position.character < m.index || position.character > m.index + m[0].length) continue;
+      const range = { start: { line: position.line, character: m.index }, end: { line: position.line, character: m.index + m[0].length } };
+      try {
+        const a = await autospec.get(fsPath(uri));
+        if (m[1] === 'autorelease') {
+          return {
+            range,
+            contents: {
+              kind: 'markdown' as const,
+              value: `**%autorelease** → \`${a.result.release}%{?dist}\`\n\nRelease number ${a.result.releaseNumber} for \`${a.result.epochVersion ?? 'unknown version'}\`, computed from ${a.history.commits.size} commit(s) as rpmautospec does.`,
+            },
+          };
+        }
+        const text = changelogTextTop(a.result.changelog, 3);
+        return { range, contents: { kind: 'markdown' as const, value: `**%autochangelog** (${a.result.changelog.length} entries)\n\n\`\`\`\n${text}\n\`\`\`` } };
+      } catch (err) {
+        return { range, contents: { kind: 'markdown' as const, value: `gitoverlay: ${(err as Error).message}` } };
+      }
+    }
+    return null;
+  };
 
   connection.onCodeAction((params, token) =>
     withAnalysis(params.textDocument.uri, token, (a) =>
@@ -212,4 +308,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   documents.listen(connection);
   connection.listen();
   return connection;
+}
+
+function changelogTextTop(entries: Parameters<typeof changelogText>[0], n: number): string {
+  return changelogText(entries.slice(0, n)).trimEnd() + (entries.length > n ? '\n…' : '');
 }

@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
+import type { Connection } from 'vscode-languageserver/node';
+import { changelogText } from '../core/autospec/compute';
+import { processSpec } from '../core/autospec/process';
+import { autospecFor, type Autospec } from '../core/autospec/run';
+import { git } from '../core/git/exec';
+
+/**
+ * Release and changelog of a spec's dist-git history for the editor: one walk per (HEAD, work tree)
+ * state, with progress and cancellation, refused in an untrusted workspace.
+ */
+export class AutospecService {
+  private readonly cache = new Map<string, { key: string; value: Autospec }>();
+  private readonly running = new Map<string, Promise<Autospec>>();
+  trusted = true;
+
+  constructor(private readonly connection: Connection) {}
+
+  private async stateKey(specPath: string, text: string | undefined): Promise<string> {
+    const cwd = dirname(specPath);
+    const head = await git(['rev-parse', '-q', '--verify', 'HEAD'], { cwd, okCodes: [1, 128] }).then(
+      (r) => r.stdout.toString().trim(),
+      () => '',
+    );
+    const status = head
+      ? await git(['status', '--porcelain', '--untracked-files=no', '--', '.'], { cwd }).then(
+          (r) => r.stdout.toString(),
+          () => '',
+        )
+      : '';
+    return createHash('sha1').update(`${head}\0${status}\0${text ?? ''}`).digest('hex');
+  }
+
+  /** The walk for a spec, from the cache when HEAD and the work tree are unchanged. */
+  async get(specPath: string, text?: string): Promise<Autospec> {
+    if (!this.trusted) throw new UntrustedError();
+    const key = await this.stateKey(specPath, text);
+    const hit = this.cache.get(specPath);
+    if (hit && hit.key === key) return hit.value;
+    const pending = this.running.get(specPath);
+    if (pending) return pending;
+    const work = this.walk(specPath).then(
+      (value) => {
+        this.cache.set(specPath, { key, value });
+        this.running.delete(specPath);
+        return value;
+      },
+      (err) => {
+        this.running.delete(specPath);
+        throw err;
+      },
+    );
+    this.running.set(specPath, work);
+    return work;
+  }
+
+  private async walk(specPath: string): Promise<Autospec> {
+    const abort = new AbortController();
+    let progress: Awaited<ReturnType<Connection['window']['createWorkDoneProgress']>> | undefined;
+    // A history walk on a big repository shows progress and can be cancelled from the notification.
+    const timer = setTimeout(() => {
+      void this.connection.window.createWorkDoneProgress().then(
+        (p) => {
+          progress = p;
+          p.begin('gitoverlay: reading git history', undefined, specPath, true);
+          p.token.onCancellationRequested(() => abort.abort());
+        },
+        () => undefined,
+      );
+    }, 300);
+    try {
+      return await autospecFor(specPath, { signal: abort.signal, onProgress: (m) => progress?.report(m) });
+    } finally {
+      clearTimeout(timer);
+      progress?.done();
+    }
+  }
+
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  async changelog(specPath: string): Promise<string> {
+    return changelogText((await this.get(specPath)).result.changelog);
+  }
+
+  /** The generated spec: the editor's current text processed with the history's release and changelog. */
+  async spec(specPath: string, text: string): Promise<string> {
+    return processSpec(text, (await this.get(specPath)).result);
+  }
+}
+
+export class UntrustedError extends Error {
+  constructor() {
+    super('This workspace is not trusted: gitoverlay does not run git here. Trust the workspace to compute releases and changelogs.');
+  }
+}
