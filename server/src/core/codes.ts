@@ -43,6 +43,10 @@ export const CODES: Record<string, CodeInfo> = {
   [ENVELOPE_CODES.dataMissing]: e('No `data:` section.'),
   [DEFAULTS_CONFLICT]: e('Two modulemd-defaults for one module disagree on the default stream with the same `modified`.'),
   'overlay.defines-not-string': e('A `defines` value that is not a string (rdgo raises TypeError).'),
+  'spec.changelog-date': e('A %changelog header whose date rpm cannot read (rpmbuild drops the changelog); a wrong weekday is a warning.'),
+  'spec.changelog-order': e('%changelog entries not in descending chronological order.'),
+  'spec.release-dash': e("A '-' in Release: rpm refuses it, the dash separates version and release."),
+  'spec.autorelease-flags': e('%autorelease options outside -b N, -e TEXT, -s TEXT, -p, -n.'),
   'gitoverlay.internal-error': w('A rule failed on unexpected input; please report it.'),
   ...Object.fromEntries(RULES.map((r) => [r.id, { severity: r.severity, text: r.description }])),
 };
