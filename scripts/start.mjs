@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CACHE_DIR, CODE_SERVER_VERSION, ROOT, startCodeServer, waitForSignalOrExit } from './code-server.mjs';
 
+spawnSync(process.execPath, ['examples/make-dist-git.mjs'], { stdio: 'ignore', cwd: ROOT });
 const r = spawnSync(process.execPath, ['bin/gitoverlay.js', 'check', 'examples/'], { stdio: 'inherit', cwd: ROOT });
 if (r.status === 2) process.exit(2);
 console.log('\nThe sample workspace is examples/ (examples/mistakes/ holds deliberate mistakes).');

@@ -38,7 +38,9 @@ const TIMEOUT_MS = Number(process.env.GITOVERLAY_E2E_TIMEOUT_MS) || 180_000;
 const EXAMPLES = path.join(CACHE_DIR, 'e2e', 'workspace');
 fs.rmSync(EXAMPLES, { recursive: true, force: true });
 fs.mkdirSync(path.dirname(EXAMPLES), { recursive: true });
-fs.cpSync(path.join(ROOT, 'examples'), EXAMPLES, { recursive: true });
+fs.cpSync(path.join(ROOT, 'examples'), EXAMPLES, { recursive: true, filter: (src) => !src.includes(`${path.sep}dist-git`) });
+// The sample dist-git repository is made, not stored: a git repository cannot live inside this one.
+spawnSync(process.execPath, [path.join(ROOT, 'examples/make-dist-git.mjs'), path.join(EXAMPLES, 'dist-git')], { stdio: 'ignore' });
 const VSIX = path.join(ROOT, 'gitoverlay.vsix');
 const SUITE = path.join(ROOT, 'out', 'test', 'e2e', 'suite', 'index.js');
 const WORK = path.join(CACHE_DIR, 'e2e');
