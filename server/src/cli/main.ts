@@ -1,6 +1,7 @@
 import { version } from '../../../package.json';
 import { InputError, runChangelog, runRelease, runSpec } from './autospec';
 import { CHECK_USAGE, runCheck } from './check';
+import { RESOLVE_USAGE, runResolve } from './resolve';
 import { UsageError, type CommandResult } from './usage';
 
 const USAGE = `gitoverlay ${version}: validation and previews for RPM overlays and modulemd
@@ -12,6 +13,9 @@ commands:
   release [--json] [--number-only] PATH      the release %autorelease gives (PATH: spec or dist-git dir)
   changelog PATH                             the changelog %autochangelog gives
   spec PATH [-o OUT]                         the spec with both expanded (rpmautospec process-distgit)
+  resolve [--json] [--fetch] [--cache DIR] [--spec-dir DIR] OVERLAY
+                                             pin each component to commits: NEVR and rewritten spec
+                                             (file:// and local paths allowed, unlike in the editor)
   lsp --stdio                                run the language server on stdin/stdout
   help                                       this text
 `;
@@ -29,6 +33,8 @@ export async function run(argv: string[]): Promise<CommandResult> {
         return await runChangelog(rest);
       case 'spec':
         return await runSpec(rest);
+      case 'resolve':
+        return await runResolve(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -45,7 +51,7 @@ export async function run(argv: string[]): Promise<CommandResult> {
     if (err instanceof InputError) return { code: 2, stderr: `gitoverlay: ${err.message}\n` };
     const e = err as { code?: string; message?: string };
     if (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) {
-      return { code: 2, stderr: `gitoverlay: ${e.message}\n${command === 'check' ? CHECK_USAGE : USAGE}\n` };
+      return { code: 2, stderr: `gitoverlay: ${e.message}\n${command === 'check' ? CHECK_USAGE : command === 'resolve' ? RESOLVE_USAGE : USAGE}\n` };
     }
     return { code: 2, stderr: `gitoverlay: ${e.message ?? String(err)}\n` };
   }

@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SKIP = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test']);
+const SKIP = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test', '.gitoverlay']);
 
 /** YAML files under the given paths (files are taken as given, directories walked, sorted). */
 export function collectYamlFiles(paths: readonly string[]): string[] {
