@@ -3,7 +3,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 
 export const PREVIEW_SCHEME = 'gitoverlay-preview';
 
-type Kind = 'changelog' | 'spec';
+type Kind = 'changelog' | 'spec' | 'component-spec';
 
 /**
  * Read-only previews of what the build system generates (the %autochangelog text, the processed
@@ -16,15 +16,16 @@ export class PreviewProvider implements vscode.TextDocumentContentProvider {
 
   constructor(private readonly client: LanguageClient) {}
 
-  static uriFor(source: vscode.Uri, kind: Kind): vscode.Uri {
+  static uriFor(source: vscode.Uri, kind: Kind, index?: number): vscode.Uri {
     const name = source.path.split('/').pop() ?? 'spec';
-    return vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${kind === 'changelog' ? `${name} (changelog)` : `${name} (generated)`}`, query: JSON.stringify({ kind, source: source.toString() }) });
+    const title = kind === 'changelog' ? `${name} (changelog)` : kind === 'spec' ? `${name} (generated)` : `${name} component ${(index ?? 0) + 1} (generated spec)`;
+    return vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${title}`, query: JSON.stringify({ kind, source: source.toString(), index }) });
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const { kind, source } = JSON.parse(uri.query) as { kind: Kind; source: string };
+    const { kind, source, index } = JSON.parse(uri.query) as { kind: Kind; source: string; index?: number };
     this.open.add(uri.toString());
-    const r = await this.client.sendRequest<{ text: string }>('gitoverlay/preview', { uri: source, kind });
+    const r = await this.client.sendRequest<{ text: string }>('gitoverlay/preview', { uri: source, kind, index });
     return r.text;
   }
 
@@ -37,8 +38,14 @@ export class PreviewProvider implements vscode.TextDocumentContentProvider {
     this.open.delete(uri.toString());
   }
 
-  async show(source: vscode.Uri | undefined, kind: Kind): Promise<void> {
+  async show(source: vscode.Uri | undefined, kind: Kind, index?: number): Promise<void> {
     const target = source ?? vscode.window.activeTextEditor?.document.uri;
+    if (kind === 'component-spec' && target) {
+      const doc = await vscode.workspace.openTextDocument(PreviewProvider.uriFor(target, kind, index));
+      await vscode.languages.setTextDocumentLanguage(doc, 'rpm-spec').then(undefined, () => undefined);
+      await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+      return;
+    }
     if (!target || !/\.spec(\.in)?$/.test(target.path)) {
       void vscode.window.showWarningMessage('gitoverlay: open a .spec file to preview its changelog or generated spec.');
       return;
@@ -56,6 +63,19 @@ export function registerPreviews(context: vscode.ExtensionContext, client: Langu
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, provider),
     vscode.commands.registerCommand('gitoverlay.previewChangelog', (uri?: string | vscode.Uri) => provider.show(typeof uri === 'string' ? vscode.Uri.parse(uri) : uri, 'changelog')),
     vscode.commands.registerCommand('gitoverlay.previewSpec', (uri?: string | vscode.Uri) => provider.show(typeof uri === 'string' ? vscode.Uri.parse(uri) : uri, 'spec')),
+    vscode.commands.registerCommand('gitoverlay.previewComponentSpec', (uri: string, index: number) => provider.show(vscode.Uri.parse(uri), 'component-spec', index)),
+    vscode.commands.registerCommand('gitoverlay.resolveOverlay', async (uri?: string) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
+      if (!target) return;
+      const r = await client.sendRequest<{ error?: string; components?: { name: string; nevr: string; error?: string; warnings: string[] }[] }>('gitoverlay/resolve', { uri: target });
+      if (r.error) return void vscode.window.showErrorMessage(`gitoverlay: ${r.error}`);
+      const failed = r.components?.filter((c) => c.error) ?? [];
+      const warned = r.components?.filter((c) => c.warnings.length) ?? [];
+      const summary = `gitoverlay: resolved ${r.components?.length ?? 0} component(s)` + (failed.length ? `, ${failed.length} failed (${failed.map((c) => c.name).join(', ')})` : '') + (warned.length ? `, ${warned.length} with warnings` : '');
+      if (failed.length) void vscode.window.showWarningMessage(summary);
+      else void vscode.window.showInformationMessage(summary);
+      provider.refresh();
+    }),
     vscode.workspace.onDidSaveTextDocument(() => provider.refresh()),
     vscode.workspace.onDidCloseTextDocument((d) => d.uri.scheme === PREVIEW_SCHEME && provider.forget(d.uri)),
   );

@@ -24,6 +24,7 @@ import { WorkspaceIndex } from '../core/index/workspace';
 import { checkSpec } from '../core/spec/diagnostics';
 import { evaluatePreamble } from '../core/spec/preamble';
 import { AutospecService } from './autospec';
+import { OverlayService, overlayLenses } from './overlay';
 import { AnalysisCache, fsPath, type Analysis } from './documents';
 import { fromLspDiagnostic, toLspCodeAction, toLspCompletion, toLspDiagnostic, toLspSymbol } from './convert';
 import { indexFile, scanWorkspace } from './workspace';
@@ -50,6 +51,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let folders: string[] = [];
   let pullConfiguration = false;
   const autospec = new AutospecService(connection);
+  const overlays = new OverlayService(connection);
 
   const isSpec = (uri: string): boolean => /\.spec(\.in)?$/.test(uri);
   const analysis = (uri: string): Analysis | null => {
@@ -104,6 +106,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const applySettings = (raw: unknown): void => {
     const s = (raw ?? {}) as Partial<Settings>;
     const next: Settings = { enable: s.enable !== false, strictUnknownKeys: s.strictUnknownKeys !== false };
+    overlays.allowFile = (s as { allowFileUrls?: boolean }).allowFileUrls === true;
     const changed = next.strictUnknownKeys !== settings.strictUnknownKeys || next.enable !== settings.enable;
     settings = next;
     cache.options = { strictUnknownKeys: settings.strictUnknownKeys };
@@ -120,6 +123,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const init = params.initializationOptions as { settings?: unknown; trusted?: boolean } | undefined;
     applySettings(init?.settings);
     autospec.trusted = init?.trusted !== false;
+    overlays.trusted = autospec.trusted;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -165,13 +169,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onNotification('gitoverlay/trust', (p: { trusted: boolean }) => {
     autospec.trusted = p.trusted;
+    overlays.trusted = p.trusted;
     autospec.invalidate();
   });
   connection.onNotification('gitoverlay/historyChanged', () => autospec.invalidate());
 
   // Previews of what the build system generates: the changelog and the processed spec.
-  connection.onRequest('gitoverlay/preview', async (p: { uri: string; kind: 'changelog' | 'spec' }) => {
+  connection.onRequest('gitoverlay/preview', async (p: { uri: string; kind: 'changelog' | 'spec' | 'component-spec'; index?: number }) => {
     const path = fsPath(p.uri);
+    if (p.kind === 'component-spec') {
+      return { text: overlays.spec(path, p.index ?? -1) ?? '# Resolve the overlay first (gitoverlay: Resolve Overlay Components).\n' };
+    }
     try {
       if (p.kind === 'changelog') return { text: await autospec.changelog(path) };
       const open = documents.get(p.uri)?.getText();
@@ -182,8 +190,24 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   });
 
-  connection.onCodeLens((params) => {
-    if (!isSpec(params.textDocument.uri)) return [];
+  // Overlay components: resolve on request (clones mirrors: never implicitly), then show NEVRs.
+  connection.onRequest('gitoverlay/resolve', async (p: { uri: string }) => {
+    const a = analysis(p.uri);
+    if (!a || a.result.family !== 'overlay') return { error: 'not an overlay manifest' };
+    try {
+      const r = await overlays.resolve(fsPath(p.uri), a.parsed.documents[0]?.value);
+      void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+      return { components: r.components.map((c) => ({ name: c.name, nevr: c.nevr, error: c.error, warnings: c.warnings })) };
+    } catch (err) {
+      return { error: (err as Error).message };
+    }
+  });
+
+  connection.onCodeLens(async (params) => {
+    if (!isSpec(params.textDocument.uri)) {
+      const a = analysis(params.textDocument.uri);
+      return a ? overlayLenses(overlays, a, fsPath(params.textDocument.uri)) : [];
+    }
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return [];
     const lines = doc.getText().split(/\r?\n/);

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { CodeLens } from 'vscode-languageserver-protocol/node';
+import { LspClient } from './lsp-client';
+
+const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+function gitRepo(dir: string, commits: [string, Record<string, string>, number][], tag?: [string, number]): void {
+  mkdirSync(dir, { recursive: true });
+  const g = (args: string[], t?: number) =>
+    execFileSync('git', args, { cwd: dir, env: t ? { ...env, GIT_AUTHOR_DATE: `@${t} +0000`, GIT_COMMITTER_DATE: `@${t} +0000` } : env });
+  g(['init', '-q', '-b', 'master']);
+  g(['config', 'user.name', 'Up Stream']);
+  g(['config', 'user.email', 'up@example.org']);
+  commits.forEach(([msg, files, t], i) => {
+    for (const [n, text] of Object.entries(files)) writeFileSync(join(dir, n), text);
+    g(['add', '-A']);
+    g(['commit', '-q', '--allow-empty', '-m', msg], t);
+    if (tag && i === tag[1]) g(['tag', tag[0]]);
+  });
+}
+
+const SPEC = 'Name: foo\nVersion: 0\nRelease: %autorelease\nSummary: s\nLicense: MIT\nSource0: foo.tar.gz\n\n%description\nd\n\n%prep\n%autosetup\n\n%files\n\n%changelog\n%autochangelog\n';
+
+describe('overlay components in the language server', () => {
+  let client: LspClient;
+  let ws: string;
+  before(async () => {
+    ws = mkdtempSync(join(tmpdir(), 'gitoverlay-lsp-overlay-'));
+    gitRepo(join(ws, 'repos/foo-upstream'), [
+      ['Initial', { 'a.c': '1' }, 1700000000],
+      ['Two', { 'a.c': '2' }, 1700100000],
+      ['Three', { 'a.c': '3' }, 1700200000],
+    ], ['v1.0', 0]);
+    gitRepo(join(ws, 'repos/foo'), [
+      ['Initial import', { 'foo.spec': SPEC }, 1700000000],
+      ['Rebuild', {}, 1700100000],
+    ]);
+    mkdirSync(join(ws, 'work'));
+    writeFileSync(
+      join(ws, 'work/overlay.yml'),
+      `aliases:\n  - name: local\n    url: file://${ws}/repos/\ndistgit:\n  prefix: local\n  branch: master\ncomponents:\n  - src: local:foo-upstream\n    distgit: foo\n`,
+    );
+    client = new LspClient();
+    client.settings = { allowFileUrls: true };
+    await client.initialize(join(ws, 'work'));
+  });
+  after(() => client.close());
+
+  test('before resolving, each component lens offers to resolve; after, it shows the NEVR and a spec preview', async () => {
+    const uri = `file://${join(ws, 'work/overlay.yml')}`;
+    await client.open(uri, `aliases:\n  - name: local\n    url: file://${ws}/repos/\ndistgit:\n  prefix: local\n  branch: master\ncomponents:\n  - src: local:foo-upstream\n    distgit: foo\n`);
+    // Settings are pulled after `initialized`; let them arrive.
+    await new Promise((r) => setTimeout(r, 300));
+    let lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
+    assert.equal(lenses.length, 1);
+    assert.equal(lenses[0].command?.title, 'Resolve to compute the NEVR');
+    assert.equal(lenses[0].range.start.line, 7);
+    const r = (await client.connection.sendRequest('gitoverlay/resolve', { uri })) as { components: { name: string; nevr: string; error?: string }[]; error?: string };
+    assert.equal(r.error, undefined);
+    assert.equal(r.components[0].error, undefined);
+    assert.match(r.components[0].nevr, /^foo-1\.0\.2-2\.20231117git[0-9a-f]{7}$/);
+    lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
+    assert.equal(lenses[0].command?.title, r.components[0].nevr);
+    assert.equal(lenses[1].command?.command, 'gitoverlay.previewComponentSpec');
+    const spec = (await client.connection.sendRequest('gitoverlay/preview', { uri, kind: 'component-spec', index: 0 })) as { text: string };
+    assert.match(spec.text, /^Version:\s+1\.0\.2$/m);
+  });
+
+  test('file:// remotes are refused unless the setting allows them', async () => {
+    client.settings = { allowFileUrls: false };
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await new Promise((r) => setTimeout(r, 300));
+    const uri = `file://${join(ws, 'work/overlay.yml')}`;
+    const r = (await client.connection.sendRequest('gitoverlay/resolve', { uri })) as { components?: { error?: string }[] };
+    assert.match(r.components?.[0].error ?? '', /file/i);
+  });
+});
