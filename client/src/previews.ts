@@ -3,7 +3,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 
 export const PREVIEW_SCHEME = 'gitoverlay-preview';
 
-type Kind = 'changelog' | 'spec' | 'component-spec';
+type Kind = 'changelog' | 'spec' | 'component-spec' | 'component-changelog';
 
 /**
  * Read-only previews of what the build system generates (the %autochangelog text, the processed
@@ -18,7 +18,8 @@ export class PreviewProvider implements vscode.TextDocumentContentProvider {
 
   static uriFor(source: vscode.Uri, kind: Kind, index?: number): vscode.Uri {
     const name = source.path.split('/').pop() ?? 'spec';
-    const title = kind === 'changelog' ? `${name} (changelog)` : kind === 'spec' ? `${name} (generated)` : `${name} component ${(index ?? 0) + 1} (generated spec)`;
+    const title =
+      kind === 'changelog' ? `${name} (changelog)` : kind === 'spec' ? `${name} (generated)` : `${name} component ${(index ?? 0) + 1} (${kind === 'component-spec' ? 'generated spec' : 'changelog'})`;
     return vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${title}`, query: JSON.stringify({ kind, source: source.toString(), index }) });
   }
 
@@ -40,7 +41,7 @@ export class PreviewProvider implements vscode.TextDocumentContentProvider {
 
   async show(source: vscode.Uri | undefined, kind: Kind, index?: number): Promise<void> {
     const target = source ?? vscode.window.activeTextEditor?.document.uri;
-    if (kind === 'component-spec' && target) {
+    if ((kind === 'component-spec' || kind === 'component-changelog') && target) {
       const doc = await vscode.workspace.openTextDocument(PreviewProvider.uriFor(target, kind, index));
       await vscode.languages.setTextDocumentLanguage(doc, 'rpm-spec').then(undefined, () => undefined);
       await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
@@ -64,6 +65,7 @@ export function registerPreviews(context: vscode.ExtensionContext, client: Langu
     vscode.commands.registerCommand('gitoverlay.previewChangelog', (uri?: string | vscode.Uri) => provider.show(typeof uri === 'string' ? vscode.Uri.parse(uri) : uri, 'changelog')),
     vscode.commands.registerCommand('gitoverlay.previewSpec', (uri?: string | vscode.Uri) => provider.show(typeof uri === 'string' ? vscode.Uri.parse(uri) : uri, 'spec')),
     vscode.commands.registerCommand('gitoverlay.previewComponentSpec', (uri: string, index: number) => provider.show(vscode.Uri.parse(uri), 'component-spec', index)),
+    vscode.commands.registerCommand('gitoverlay.previewComponentChangelog', (uri: string, index: number) => provider.show(vscode.Uri.parse(uri), 'component-changelog', index)),
     vscode.commands.registerCommand('gitoverlay.resolveOverlay', async (uri?: string) => {
       const target = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
       if (!target) return;

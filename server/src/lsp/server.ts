@@ -175,10 +175,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onNotification('gitoverlay/historyChanged', () => autospec.invalidate());
 
   // Previews of what the build system generates: the changelog and the processed spec.
-  connection.onRequest('gitoverlay/preview', async (p: { uri: string; kind: 'changelog' | 'spec' | 'component-spec'; index?: number }) => {
+  connection.onRequest('gitoverlay/preview', async (p: { uri: string; kind: 'changelog' | 'spec' | 'component-spec' | 'component-changelog'; index?: number }) => {
     const path = fsPath(p.uri);
-    if (p.kind === 'component-spec') {
-      return { text: overlays.spec(path, p.index ?? -1) ?? '# Resolve the overlay first (gitoverlay: Resolve Overlay Components).\n' };
+    if (p.kind === 'component-spec' || p.kind === 'component-changelog') {
+      const text = p.kind === 'component-spec' ? overlays.spec(path, p.index ?? -1) : overlays.changelog(path, p.index ?? -1);
+      return { text: text ?? '# Resolve the overlay first (gitoverlay: Resolve Overlay Components).\n' };
     }
     try {
       if (p.kind === 'changelog') return { text: await autospec.changelog(path) };
