@@ -78,3 +78,9 @@ if (process.env.BENCH_AUTOSPEC !== '0') {
   const { benchAutospec } = await import('./autospec.mjs');
   await benchAutospec();
 }
+
+// Buildroot resolution over a generated 1,000-module index (bench/buildroot.mjs); BENCH_BUILDROOT=0 skips it.
+if (process.env.BENCH_BUILDROOT !== '0') {
+  const { benchBuildroot } = await import('./buildroot.mjs');
+  await benchBuildroot();
+}

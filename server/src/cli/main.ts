@@ -1,5 +1,6 @@
 import { version } from '../../../package.json';
 import { InputError, runChangelog, runRelease, runSpec } from './autospec';
+import { runBuildroot } from './buildroot';
 import { CHECK_USAGE, runCheck } from './check';
 import { RESOLVE_USAGE, runResolve } from './resolve';
 import { UsageError, type CommandResult } from './usage';
@@ -16,6 +17,9 @@ commands:
   resolve [--json] [--fetch] [--cache DIR] [--spec-dir DIR] OVERLAY
                                              pin each component to commits: NEVR and rewritten spec
                                              (file:// and local paths allowed, unlike in the editor)
+  buildroot [--json] [--platform N:S] [--defaults DIR]... [--repo PATH]... FILE
+                                             modules and RPMs a build of FILE (module, overlay, spec)
+                                             finds, per stream expansion; build batches
   lsp --stdio                                run the language server on stdin/stdout
   help                                       this text
 `;
@@ -35,6 +39,8 @@ export async function run(argv: string[]): Promise<CommandResult> {
         return await runSpec(rest);
       case 'resolve':
         return await runResolve(rest);
+      case 'buildroot':
+        return await runBuildroot(rest);
       case undefined:
       case 'help':
       case '--help':

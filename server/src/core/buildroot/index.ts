@@ -275,7 +275,7 @@ export function mergeDefaults(from: Defaults, into: Defaults, problems: string[]
     if (from.modified > into.modified) merged.stream = from.stream;
     else if (from.modified === into.modified) {
       merged.stream = undefined;
-      merged.conflict = `Default stream mismatch in module ${into.module}: ${into.stream} != ${from.stream} (${into.source}, ${from.source}, both modified ${into.modified}); no default stream`;
+      merged.conflict = `Default stream mismatch in module ${into.module}: ${into.stream} != ${from.stream} (${into.source}, ${from.source}, ${into.modified ? `both modified ${into.modified}` : 'neither sets modified'}); no default stream`;
     }
   }
   for (const [stream, list] of Object.entries(from.profiles)) {
@@ -302,7 +302,7 @@ export class ModuleIndex {
   private readonly modules = new Map<string, Map<string, ModuleStream[]>>();
   private readonly defaults = new Map<string, Defaults>();
   private packages: RepoPackage[] = [];
-  private nonModular?: string[];
+  private nonModular?: { sorted: string[]; set: Set<string> };
   /** Load problems and merge conflicts, in the order met. */
   readonly problems: string[] = [];
 
@@ -383,12 +383,22 @@ export class ModuleIndex {
    * "modular": the NEVRA is an artifact of some module). These are the platform's content.
    */
   nonModularRpms(): string[] {
+    return this.nonModularNames().sorted;
+  }
+
+  /** Is `name` one of nonModularRpms()? */
+  isNonModular(name: string): boolean {
+    return this.nonModularNames().set.has(name);
+  }
+
+  /** Computed once per content change: every resolution starts from it. */
+  private nonModularNames(): { sorted: string[]; set: Set<string> } {
     if (this.nonModular) return this.nonModular;
     const modular = new Set<string>();
     for (const streams of this.modules.values()) for (const builds of streams.values()) for (const b of builds) for (const n of b.nevras) modular.add(n);
-    const names = new Set<string>();
-    for (const p of this.packages) if (!modular.has(p.nevra)) names.add(p.name);
-    return (this.nonModular = [...names].sort());
+    const set = new Set<string>();
+    for (const p of this.packages) if (!modular.has(p.nevra)) set.add(p.name);
+    return (this.nonModular = { sorted: [...set].sort(), set });
   }
 
   /** The newest version first, then contexts in order: what "latest build" picks from. */
