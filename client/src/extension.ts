@@ -1,12 +1,18 @@
 import * as path from 'node:path';
-import { workspace, type ExtensionContext } from 'vscode';
+import { ViewColumn, window, workspace, type ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerBuildrootView, type BuildrootView } from './buildroot-view';
 import { registerPreviews } from './previews';
 
 let client: LanguageClient | undefined;
 
 /** Starts the gitoverlay language server for YAML documents and RPM spec files; wires previews. */
-export async function activate(context: ExtensionContext): Promise<void> {
+/** What the extension exports: the end-to-end tests read the Buildroot view through it. */
+export interface GitoverlayApi {
+  buildroot: BuildrootView;
+}
+
+export async function activate(context: ExtensionContext): Promise<GitoverlayApi> {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -29,7 +35,13 @@ export async function activate(context: ExtensionContext): Promise<void> {
   client = new LanguageClient('gitoverlay', 'gitoverlay', serverOptions, clientOptions);
   await client.start();
   registerPreviews(context, client);
+  const buildroot = registerBuildrootView(context, client, async (text, name) => {
+    const doc = await workspace.openTextDocument({ content: text, language: 'plaintext' });
+    await window.showTextDocument(doc, { viewColumn: ViewColumn.Beside, preview: true });
+    void name;
+  });
   context.subscriptions.push(workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('gitoverlay/trust', { trusted: true })));
+  return { buildroot };
 }
 
 export async function deactivate(): Promise<void> {

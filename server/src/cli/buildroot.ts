@@ -1,3 +1,5 @@
+import { resolveText, BuildrootInputError } from '../core/buildroot/subject';
+import { textReport } from '../core/buildroot/report';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -49,69 +51,6 @@ async function buildIndex(repos: string[], defaults: string[]): Promise<ModuleIn
   return index;
 }
 
-/** What FILE asks for: the resolution of its module documents, of its overlay, or of its spec. */
-async function resolveFile(path: string, index: ModuleIndex, options: ResolveOptions): Promise<Resolution> {
-  const text = await readText(path);
-  if (/\.spec(\.in)?$/.test(path)) {
-    const preamble = evaluatePreamble(text);
-    const name = preamble.ok && preamble.value.name ? preamble.value.name : basename(path).replace(/\.spec(\.in)?$/, '');
-    return resolveNonModular(index, options, [[name]]);
-  }
-  const parsed = parseYaml(text);
-  const fatal = parsed.syntax.find((d) => d.severity === 'error');
-  if (fatal) throw new InputError(`${path}:${fatal.range.start.line + 1}:${fatal.range.start.character + 1}: ${fatal.message}`);
-  const family = detectFamily(path, parsed.documents);
-  if (family === 'overlay') {
-    const overlay = parsed.documents[0]?.value;
-    const list = isObject(overlay) && Array.isArray(overlay.components) ? overlay.components : [];
-    const components = list.map((c, i) => ({ name: labelOf(c, i), srpmroot: isObject(c) && c.srpmroot === true }));
-    return resolveNonModular(index, options, overlayBatches(components));
-  }
-  if (family !== 'modulemd') throw new InputError(`${path}: neither a modulemd document, an overlay nor a .spec`);
-  // Defaults documents beside the module join the index, merged as one more file.
-  index.addFile({ streams: [], defaults: readModuleText(text, path).defaults, problems: [] });
-  const subject = parsed.documents.flatMap((d) => streamsOfDocument(d, path));
-  if (subject.length === 0) throw new InputError(`${path}: no modulemd stream or packager document to resolve`);
-  return resolveModule(subject, index, options);
-}
-
-function wrap(words: string[], indent: string, width = 100): string[] {
-  const lines: string[] = [];
-  let line = indent;
-  for (const w of words) {
-    if (line.length > indent.length && line.length + 1 + w.length > width) {
-      lines.push(line);
-      line = indent;
-    }
-    line += (line.length > indent.length ? ' ' : '') + w;
-  }
-  if (line.length > indent.length) lines.push(line);
-  return lines;
-}
-
-function textReport(expansions: Expansion[]): string {
-  const out: string[] = [];
-  expansions.forEach((e, i) => {
-    const br = Object.entries(e.buildrequires).map(([m, s]) => `${m}:${s}`).join(' ') || '(nothing)';
-    out.push(`${expansions.length > 1 ? `expansion ${i + 1} of ${expansions.length}` : 'buildroot'}: buildrequires ${br}`);
-    const w = Math.max(0, ...e.modules.map((m) => m.nsvc.length));
-    out.push('  modules:');
-    for (const m of e.modules) out.push(`    ${m.nsvc.padEnd(w)}  ${m.reason}`);
-    out.push(`  rpms (${e.rpms.length}):`);
-    out.push(...wrap(e.rpms, '    '));
-    if (e.batches.length) {
-      out.push('  batches:');
-      e.batches.forEach((b, k) => out.push(`    ${k + 1}. ${b.join(', ')}`));
-    }
-    if (e.warnings.length) {
-      out.push('  warnings:');
-      for (const msg of e.warnings) out.push(`    - ${msg}`);
-    }
-  });
-  if (expansions.length === 0) out.push('no buildroot could be resolved (see the errors)');
-  return out.join('\n') + '\n';
-}
-
 /** `gitoverlay buildroot`: what a build of FILE would find installed, per stream expansion. */
 export async function runBuildroot(argv: string[]): Promise<CommandResult> {
   let parsed;
@@ -135,8 +74,18 @@ export async function runBuildroot(argv: string[]): Promise<CommandResult> {
     throw new UsageError(`--platform ${values.platform}: expected NAME:STREAM (platform:f41)`, BUILDROOT_USAGE);
   }
   const index = await buildIndex(values.repo ?? [], values.defaults ?? []);
-  const result = await resolveFile(positionals[0], index, { platform: values.platform });
+  const result = await resolveFileAt(positionals[0], index, { platform: values.platform });
   const stdout = values.json ? JSON.stringify({ expansions: result.expansions }, null, 2) + '\n' : textReport(result.expansions);
   const notes = [...index.problems.map((p) => `warning: ${p}`), ...result.errors.map((e) => `error: ${e}`)];
   return { code: result.errors.length ? 1 : 0, stdout, stderr: notes.length ? notes.map((n) => `gitoverlay: ${n}\n`).join('') : undefined };
+}
+
+async function resolveFileAt(path: string, index: ModuleIndex, options: ResolveOptions): Promise<Resolution> {
+  const text = await readText(path);
+  try {
+    return resolveText(path, text, index, options);
+  } catch (err) {
+    if (err instanceof BuildrootInputError) throw new InputError(err.message);
+    throw err;
+  }
 }

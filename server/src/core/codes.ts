@@ -47,6 +47,9 @@ export const CODES: Record<string, CodeInfo> = {
   'spec.changelog-order': e('%changelog entries not in descending chronological order.'),
   'spec.release-dash': e("A '-' in Release: rpm refuses it, the dash separates version and release."),
   'spec.autorelease-flags': e('%autorelease options outside -b N, -e TEXT, -s TEXT, -p, -n.'),
+  'buildroot.no-stream': e('A buildrequire no known stream matches (a warning when the module is not known at all).'),
+  'buildroot.ambiguous': w('A buildrequire several streams match with no default stream to pick one: one build per stream.'),
+  'buildroot.conflict': w('The resolved buildroot gets the same binary RPM from two modules, or from a module and the platform.'),
   'gitoverlay.internal-error': w('A rule failed on unexpected input; please report it.'),
   ...Object.fromEntries(RULES.map((r) => [r.id, { severity: r.severity, text: r.description }])),
 };

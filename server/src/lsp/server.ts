@@ -25,6 +25,9 @@ import { checkSpec } from '../core/spec/diagnostics';
 import { evaluatePreamble } from '../core/spec/preamble';
 import { AutospecService } from './autospec';
 import { OverlayService, overlayLenses } from './overlay';
+import { BuildrootService } from './buildroot';
+import { buildrequireDiagnostics } from '../core/buildroot/diagnostics';
+import { textReport } from '../core/buildroot/report';
 import { AnalysisCache, fsPath, type Analysis } from './documents';
 import { fromLspDiagnostic, toLspCodeAction, toLspCompletion, toLspDiagnostic, toLspSymbol } from './convert';
 import { indexFile, scanWorkspace } from './workspace';
@@ -52,6 +55,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let pullConfiguration = false;
   const autospec = new AutospecService(connection);
   const overlays = new OverlayService(connection);
+  const buildroots = new BuildrootService();
 
   const isSpec = (uri: string): boolean => /\.spec(\.in)?$/.test(uri);
   const analysis = (uri: string): Analysis | null => {
@@ -59,6 +63,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!doc || isSpec(uri)) return null;
     const a = cache.get(doc);
     index.update(uri, a.parsed);
+    if (a.result.family === 'modulemd') buildroots.setParsed(uri, a.parsed);
     return a;
   };
 
@@ -75,7 +80,25 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     // Never publish for a version the editor has already moved past.
     if (documents.get(doc.uri)?.version !== doc.version) return;
-    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+    void withBuildroot(doc, diagnostics).then((all) => {
+      if (documents.get(doc.uri)?.version !== doc.version) return;
+      void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: all });
+    });
+  };
+
+  /** Buildrequires checked against the module index (only when the index knows other modules). */
+  const withBuildroot = async (doc: TextDocument, base: ReturnType<typeof toLspDiagnostic>[]): Promise<ReturnType<typeof toLspDiagnostic>[]> => {
+    const a = isSpec(doc.uri) ? null : analysis(doc.uri);
+    if (!a || a.result.family !== 'modulemd' || !/\bbuildrequires\s*:/.test(a.parsed.text)) return base;
+    try {
+      const idx = await buildroots.moduleIndex();
+      if (idx.moduleNames().filter((m) => m !== 'platform').length <= 1 && buildroots.isEmpty) return base;
+      const resolution = await buildroots.resolve(doc.uri, a.parsed.text).catch(() => null);
+      return [...base, ...buildrequireDiagnostics(a.parsed, idx, resolution, buildroots.settings.platform || undefined).map(toLspDiagnostic)];
+    } catch (err) {
+      connection.console.error(`gitoverlay: buildroot check of ${doc.uri} failed: ${(err as Error).message}`);
+      return base;
+    }
   };
 
   const lastChange = new Map<string, number>();
@@ -107,6 +130,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const s = (raw ?? {}) as Partial<Settings>;
     const next: Settings = { enable: s.enable !== false, strictUnknownKeys: s.strictUnknownKeys !== false };
     overlays.allowFile = (s as { allowFileUrls?: boolean }).allowFileUrls === true;
+    const b = s as { moduleRepos?: unknown; defaultsDirs?: unknown; platform?: unknown };
+    const paths = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').map((x) => (folders[0] && !x.startsWith('/') ? `${folders[0]}/${x}` : x)) : []);
+    buildroots.configure({ moduleRepos: paths(b.moduleRepos), defaultsDirs: paths(b.defaultsDirs), platform: typeof b.platform === 'string' ? b.platform : '' });
     const changed = next.strictUnknownKeys !== settings.strictUnknownKeys || next.enable !== settings.enable;
     settings = next;
     cache.options = { strictUnknownKeys: settings.strictUnknownKeys };
@@ -146,7 +172,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       void connection.workspace.getConfiguration('gitoverlay').then(applySettings, () => undefined);
     }
     if (folders.length) {
-      void scanWorkspace(index, folders, (uri) => documents.get(uri) !== undefined).then(
+      void scanWorkspace(index, folders, (uri) => documents.get(uri) !== undefined, (uri, text) => buildroots.setText(uri, text)).then(
         (n) => connection.console.log(`gitoverlay: indexed ${index.size} module file(s) among ${n} YAML file(s)`),
         (err) => connection.console.error(`gitoverlay: workspace scan failed: ${err}`),
       );
@@ -162,8 +188,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onDidChangeWatchedFiles((params) => {
     for (const change of params.changes) {
       if (documents.get(change.uri)) continue; // the open editor's text wins
-      if (change.type === 3) index.remove(change.uri);
-      else void indexFile(index, change.uri);
+      if (change.type === 3) (index.remove(change.uri), buildroots.setText(change.uri, undefined));
+      else void indexFile(index, change.uri, (uri, text) => buildroots.setText(uri, text));
     }
   });
 
@@ -173,6 +199,18 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     autospec.invalidate();
   });
   connection.onNotification('gitoverlay/historyChanged', () => autospec.invalidate());
+
+  // The Buildroot view and preview: modules (with the reason each is there) and RPMs per expansion.
+  connection.onRequest('gitoverlay/buildroot', async (p: { uri: string }) => {
+    const doc = documents.get(p.uri);
+    try {
+      const text = doc?.getText() ?? (await (await import('node:fs/promises')).readFile(fsPath(p.uri), 'utf8'));
+      const resolution = await buildroots.resolve(p.uri, text);
+      return { resolution, report: textReport(resolution.expansions) + resolution.errors.map((e) => `error: ${e}\n`).join('') };
+    } catch (err) {
+      return { error: (err as Error).message };
+    }
+  });
 
   // Previews of what the build system generates: the changelog and the processed spec.
   connection.onRequest('gitoverlay/preview', async (p: { uri: string; kind: 'changelog' | 'spec' | 'component-spec' | 'component-changelog'; index?: number }) => {
@@ -223,11 +261,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     ];
   });
 
-  connection.onCodeLensResolve(async (lens) => {
+  connection.onCodeLensResolve(async (lens, token) => {
     const data = lens.data as { uri: string; kind: string } | undefined;
     if (!data || data.kind !== 'nevr') return lens;
     try {
       const a = await autospec.get(fsPath(data.uri));
+      // The walk may be shared with other requests; a cancelled one just stops waiting for it.
+      if (token.isCancellationRequested) return cancelled();
       const text = documents.get(data.uri)?.getText() ?? a.history.workSpec ?? '';
       const pre = evaluatePreamble(text);
       const name = pre.ok ? (pre.value.name ?? '?') : '?';
@@ -260,10 +300,24 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onHover(async (params, token) => {
     if (isSpec(params.textDocument.uri)) return specHover(params.textDocument.uri, params.position);
-    return withAnalysis(params.textDocument.uri, token, (a) => {
+    const base = withAnalysis(params.textDocument.uri, token, (a) => {
       const h = hover(a.parsed, a.result, a.parsed.lines.offsetAt(params.position), index);
       return h ? { contents: { kind: 'markdown' as const, value: h.contents }, range: h.range } : null;
     });
+    if (!base || base instanceof ResponseError) return base;
+    // On a buildrequire: which stream the buildroot gets, and why.
+    const a = analysis(params.textDocument.uri);
+    const node = a?.parsed.documents.map((d) => d.locator.nodeAt(a.parsed.lines.offsetAt(params.position))).find((n) => n !== null);
+    const at = node?.path.indexOf('buildrequires') ?? -1;
+    if (a && node && at >= 0 && node.path.length > at + 1) {
+      const module = String(node.path[at + 1]);
+      const r = await buildroots.resolve(params.textDocument.uri, a.parsed.text).catch(() => null);
+      const chosen = (r?.expansions ?? []).map((e) => e.modules.find((m) => m.nsvc.startsWith(`${module}:`))).filter((m) => m !== undefined);
+      if (chosen.length) {
+        base.contents.value += `\n\nIn the buildroot: ${chosen.map((m) => `\`${m!.nsvc}\` (${m!.reason})`).join('; ')}`;
+      }
+    }
+    return base;
   });
 
   /** Hover on %autorelease / %autochangelog in a spec: what they expand to. */
@@ -326,7 +380,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     timers.delete(e.document.uri);
     cache.delete(e.document.uri);
     lastChange.delete(e.document.uri);
-    void indexFile(index, e.document.uri);
+    void indexFile(index, e.document.uri, (uri, text) => buildroots.setText(uri, text));
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 

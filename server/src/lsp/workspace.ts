@@ -10,7 +10,7 @@ const MAX_FILES = 20000;
 const MODULEMD = /^document:\s*["']?modulemd/m;
 
 /** Fills the index from every modulemd YAML under the workspace folders, yielding between files. */
-export async function scanWorkspace(index: WorkspaceIndex, folders: string[], isOpen: (uri: string) => boolean): Promise<number> {
+export async function scanWorkspace(index: WorkspaceIndex, folders: string[], isOpen: (uri: string) => boolean, onModuleText?: (uri: string, text: string | undefined) => void): Promise<number> {
   let files = 0;
   const walk = async (dir: string): Promise<void> => {
     let entries;
@@ -28,7 +28,7 @@ export async function scanWorkspace(index: WorkspaceIndex, folders: string[], is
         files++;
         const uri = URI.file(p).toString();
         if (isOpen(uri)) continue;
-        await indexFile(index, uri);
+        await indexFile(index, uri, onModuleText);
       }
     }
   };
@@ -36,15 +36,18 @@ export async function scanWorkspace(index: WorkspaceIndex, folders: string[], is
   return files;
 }
 
-export async function indexFile(index: WorkspaceIndex, uri: string): Promise<void> {
+export async function indexFile(index: WorkspaceIndex, uri: string, onModuleText?: (uri: string, text: string | undefined) => void): Promise<void> {
   try {
     const text = await readFile(URI.parse(uri).fsPath, 'utf8');
     if (!MODULEMD.test(text)) {
       index.remove(uri);
+      onModuleText?.(uri, undefined);
       return;
     }
     index.update(uri, parseYaml(text));
+    onModuleText?.(uri, text);
   } catch {
     index.remove(uri);
+    onModuleText?.(uri, undefined);
   }
 }

@@ -231,7 +231,11 @@ function defaultsOfDocument(doc: YamlDocument, source: string): Defaults | null 
 
 /** Every stream and defaults document of a YAML text (other documents are skipped, as dnf skips them). */
 export function readModuleText(yaml: string, source: string): LoadedFile {
-  const parsed = parseYaml(yaml);
+  return readModuleParsed(parseYaml(yaml), source);
+}
+
+/** The same from an already parsed text (the editor parses each version once). */
+export function readModuleParsed(parsed: ReturnType<typeof parseYaml>, source: string): LoadedFile {
   const out: LoadedFile = { streams: [], defaults: [], problems: [] };
   const fatal = parsed.syntax.find((d) => d.severity === 'error');
   if (fatal) out.problems.push(`${source}:${fatal.range.start.line + 1}: ${fatal.message}`);

@@ -1,0 +1,101 @@
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+
+interface Expansion {
+  buildrequires: Record<string, string>;
+  modules: { nsvc: string; reason: string }[];
+  rpms: string[];
+  batches: string[][];
+  warnings: string[];
+}
+
+interface Answer {
+  resolution?: { expansions: Expansion[]; errors: string[] };
+  report?: string;
+  error?: string;
+}
+
+export class BuildrootItem extends vscode.TreeItem {
+  constructor(
+    label: string,
+    readonly children: BuildrootItem[] = [],
+    description?: string,
+    icon?: string,
+  ) {
+    super(label, children.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    this.description = description;
+    if (icon) this.iconPath = new vscode.ThemeIcon(icon);
+  }
+}
+
+const BUILDROOT_FILE = /\.(ya?ml|spec(\.in)?)$/;
+
+/**
+ * The "Buildroot" view: for the active module, overlay or spec, the modules a build would get (each
+ * with the reason it is there) and their RPMs, per stream expansion.
+ */
+export class BuildrootView implements vscode.TreeDataProvider<BuildrootItem> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private roots: BuildrootItem[] = [];
+  /** The document shown (kept when focus moves to a non-module editor). */
+  source: vscode.Uri | undefined;
+
+  constructor(private readonly client: LanguageClient) {}
+
+  getTreeItem(item: BuildrootItem): vscode.TreeItem {
+    return item;
+  }
+
+  getChildren(item?: BuildrootItem): BuildrootItem[] {
+    return item ? item.children : this.roots;
+  }
+
+  async refresh(uri = vscode.window.activeTextEditor?.document.uri): Promise<void> {
+    if (uri && uri.scheme === 'file' && BUILDROOT_FILE.test(uri.path)) this.source = uri;
+    if (!this.source) {
+      this.roots = [new BuildrootItem('Open a module, overlay or spec file')];
+      this.changed.fire();
+      return;
+    }
+    const answer = await this.client.sendRequest<Answer>('gitoverlay/buildroot', { uri: this.source.toString() });
+    this.roots = toItems(answer);
+    this.changed.fire();
+  }
+}
+
+function toItems(answer: Answer): BuildrootItem[] {
+  if (answer.error) return [new BuildrootItem(answer.error, [], undefined, 'info')];
+  const r = answer.resolution!;
+  const items: BuildrootItem[] = [];
+  r.expansions.forEach((e, i) => {
+    const modules = e.modules.map((m) => new BuildrootItem(m.nsvc, [], m.reason, 'package'));
+    const rpms = e.rpms.map((n) => new BuildrootItem(n, [], undefined, 'file-binary'));
+    const children = [new BuildrootItem('Modules', modules, String(modules.length), 'layers'), new BuildrootItem('RPMs', rpms, String(rpms.length), 'archive')];
+    if (e.batches.length) children.push(new BuildrootItem('Batches', e.batches.map((b, k) => new BuildrootItem(`${k + 1}`, [], b.join(', '), 'list-ordered')), String(e.batches.length), 'list-ordered'));
+    if (e.warnings.length) children.push(new BuildrootItem('Warnings', e.warnings.map((w) => new BuildrootItem(w, [], undefined, 'warning')), String(e.warnings.length), 'warning'));
+    const br = Object.entries(e.buildrequires).map(([m, s]) => `${m}:${s}`).join(', ');
+    if (r.expansions.length === 1) items.push(...children);
+    else items.push(new BuildrootItem(`Expansion ${i + 1}`, children, br, 'git-branch'));
+  });
+  for (const err of r.errors) items.push(new BuildrootItem(err, [], undefined, 'error'));
+  return items;
+}
+
+export function registerBuildrootView(context: vscode.ExtensionContext, client: LanguageClient, showPreview: (text: string, name: string) => Promise<void>): BuildrootView {
+  const view = new BuildrootView(client);
+  context.subscriptions.push(
+    vscode.window.registerTreeDataProvider('gitoverlay.buildroot', view),
+    vscode.window.onDidChangeActiveTextEditor((e) => e && void view.refresh(e.document.uri)),
+    vscode.workspace.onDidSaveTextDocument(() => void view.refresh()),
+    vscode.commands.registerCommand('gitoverlay.refreshBuildroot', () => view.refresh()),
+    vscode.commands.registerCommand('gitoverlay.previewBuildroot', async (uri?: vscode.Uri) => {
+      const target = uri ?? view.source ?? vscode.window.activeTextEditor?.document.uri;
+      if (!target) return;
+      const answer = await client.sendRequest<Answer>('gitoverlay/buildroot', { uri: target.toString() });
+      await showPreview(answer.report ?? `# ${answer.error}\n`, `${target.path.split('/').pop()} (buildroot)`);
+    }),
+  );
+  void view.refresh();
+  return view;
+}

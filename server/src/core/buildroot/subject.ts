@@ -1,0 +1,37 @@
+import { isObject } from '../check/context';
+import { detectFamily } from '../kinds/detect';
+import { labelOf } from '../overlay/expand';
+import { evaluatePreamble } from '../spec/preamble';
+import { parseYaml } from '../yaml/parse';
+import { basename } from 'node:path';
+import { ModuleIndex, readModuleText, streamsOfDocument } from './index';
+import { overlayBatches, resolveModule, resolveNonModular, type Resolution, type ResolveOptions } from './resolve';
+
+/** The file cannot be resolved as given (not a module, overlay or spec; a syntax error). */
+export class BuildrootInputError extends Error {}
+
+/** What FILE asks for: the resolution of its module documents, of its overlay, or of its spec. */
+export function resolveText(path: string, text: string, index: ModuleIndex, options: ResolveOptions): Resolution {
+  if (/\.spec(\.in)?$/.test(path)) {
+    const preamble = evaluatePreamble(text);
+    const name = preamble.ok && preamble.value.name ? preamble.value.name : basename(path).replace(/\.spec(\.in)?$/, '');
+    return resolveNonModular(index, options, [[name]]);
+  }
+  const parsed = parseYaml(text);
+  const fatal = parsed.syntax.find((d) => d.severity === 'error');
+  if (fatal) throw new BuildrootInputError(`${path}:${fatal.range.start.line + 1}:${fatal.range.start.character + 1}: ${fatal.message}`);
+  const family = detectFamily(path, parsed.documents);
+  if (family === 'overlay') {
+    const overlay = parsed.documents[0]?.value;
+    const list = isObject(overlay) && Array.isArray(overlay.components) ? overlay.components : [];
+    const components = list.map((c, i) => ({ name: labelOf(c, i), srpmroot: isObject(c) && c.srpmroot === true }));
+    return resolveNonModular(index, options, overlayBatches(components));
+  }
+  if (family !== 'modulemd') throw new BuildrootInputError(`${path}: neither a modulemd document, an overlay nor a .spec`);
+  // Defaults documents beside the module join the index, merged as one more file.
+  index.addFile({ streams: [], defaults: readModuleText(text, path).defaults, problems: [] });
+  const subject = parsed.documents.flatMap((d) => streamsOfDocument(d, path));
+  if (subject.length === 0) throw new BuildrootInputError(`${path}: no modulemd stream or packager document to resolve`);
+  return resolveModule(subject, index, options);
+}
+

@@ -1,0 +1,101 @@
+import { stat } from 'node:fs/promises';
+import { ModuleIndex, loadDefaultsDirectory, loadRepository, readModuleParsed, readModuleText, type LoadedFile } from '../core/buildroot/index';
+import type { ParsedYaml } from '../core/yaml/parse';
+import { resolveText } from '../core/buildroot/subject';
+import type { Resolution } from '../core/buildroot/resolve';
+import { fsPath } from './documents';
+
+export interface BuildrootSettings {
+  /** Repositories (`repodata/` with modules.yaml) whose modules join the index. */
+  moduleRepos: string[];
+  /** modulemd-defaults directories (with `overrides/`). */
+  defaultsDirs: string[];
+  /** The platform stream builds are for (`f41`); empty: the one the document buildrequires. */
+  platform: string;
+}
+
+/**
+ * The module index behind the Buildroot view and the buildrequires diagnostics: every module and
+ * defaults document of the workspace (read lazily, re-read when it changes) plus configured
+ * repositories and defaults directories.
+ */
+export class BuildrootService {
+  private readonly texts = new Map<string, string>();
+  private readonly loaded = new Map<string, LoadedFile>();
+  private external: ModuleIndex | undefined;
+  private index: ModuleIndex | undefined;
+  settings: BuildrootSettings = { moduleRepos: [], defaultsDirs: [], platform: '' };
+
+  /** A module file's current text (from disk or the editor). */
+  setText(uri: string, text: string | undefined): void {
+    if (text === undefined) this.texts.delete(uri);
+    else if (this.texts.get(uri) === text) return;
+    else this.texts.set(uri, text);
+    this.loaded.delete(uri);
+    this.index = undefined;
+  }
+
+  /** An open document's parsed text: no second parse. */
+  setParsed(uri: string, parsed: ParsedYaml): void {
+    if (this.texts.get(uri) === parsed.text && this.loaded.has(uri)) return;
+    this.texts.set(uri, parsed.text);
+    this.loaded.set(uri, readModuleParsed(parsed, fsPath(uri)));
+    this.index = undefined;
+  }
+
+  get isEmpty(): boolean {
+    return this.texts.size === 0 && this.settings.moduleRepos.length === 0 && this.settings.defaultsDirs.length === 0;
+  }
+
+  configure(settings: BuildrootSettings): void {
+    this.settings = settings;
+    this.external = undefined;
+    this.index = undefined;
+  }
+
+  private async externalIndex(): Promise<ModuleIndex> {
+    if (this.external) return this.external;
+    const index = new ModuleIndex();
+    for (const repo of this.settings.moduleRepos) {
+      try {
+        index.merge(await loadRepository(repo), false);
+      } catch {
+        /* a missing repository shows as unknown streams */
+      }
+    }
+    for (const dir of this.settings.defaultsDirs) {
+      if (await stat(dir).then((s) => s.isDirectory(), () => false)) index.merge(await loadDefaultsDirectory(dir), true);
+    }
+    this.external = index;
+    return index;
+  }
+
+  async moduleIndex(): Promise<ModuleIndex> {
+    if (this.index) return this.index;
+    const index = new ModuleIndex();
+    index.merge(await this.externalIndex(), false);
+    for (const [uri, text] of [...this.texts].sort(([a], [b]) => a.localeCompare(b))) {
+      let file = this.loaded.get(uri);
+      if (!file) {
+        file = readModuleText(text, fsPath(uri));
+        this.loaded.set(uri, file);
+      }
+      index.addFile(file);
+    }
+    this.index = index;
+    return index;
+  }
+
+  /** The buildroot(s) a file would get: a module document, an overlay or a spec. */
+  async resolve(uri: string, text: string): Promise<Resolution> {
+    const index = await this.moduleIndex();
+    const platform = this.settings.platform || platformOf(text);
+    return resolveText(fsPath(uri), text, index, platform ? { platform } : {});
+  }
+}
+
+/** The single platform stream a document buildrequires (`platform: [f41]`), if there is one. */
+function platformOf(text: string): string | undefined {
+  const m = /^\s*platform:\s*\[?\s*["']?([A-Za-z0-9_.+]+)["']?\s*\]?\s*$/m.exec(text);
+  return m ? m[1] : undefined;
+}
