@@ -1,8 +1,10 @@
 import { version } from '../../../package.json';
 import { InputError, runChangelog, runRelease, runSpec } from './autospec';
+import { BUILD_USAGE, runBuild } from './build';
 import { runBuildroot } from './buildroot';
 import { CHECK_USAGE, runCheck } from './check';
 import { RESOLVE_USAGE, runResolve } from './resolve';
+import { runRevert } from './revert';
 import { UsageError, type CommandResult } from './usage';
 
 const USAGE = `gitoverlay ${version}: validation and previews for RPM overlays and modulemd
@@ -20,6 +22,12 @@ commands:
   buildroot [--json] [--platform N:S] [--defaults DIR]... [--repo PATH]... FILE
                                              modules and RPMs a build of FILE (module, overlay, spec)
                                              finds, per stream expansion; build batches
+  revert [-C DIR] [--push] [--bump-on-collision | --allow-collision] [--dry-run] COMMIT
+                                             revert a dist-git commit; NEVR before/after, collisions
+                                             refused unless bumped or allowed (revert --help)
+  build [--jobs N] [--out DIR] [--component NAME]... [--dist .fc41] OVERLAY
+                                             build every component with rpmbuild (bwrap sandbox,
+                                             --nodeps) into a yum repository swapped in atomically
   lsp --stdio                                run the language server on stdin/stdout
   help                                       this text
 `;
@@ -41,6 +49,10 @@ export async function run(argv: string[]): Promise<CommandResult> {
         return await runResolve(rest);
       case 'buildroot':
         return await runBuildroot(rest);
+      case 'build':
+        return await runBuild(rest);
+      case 'revert':
+        return await runRevert(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -57,7 +69,7 @@ export async function run(argv: string[]): Promise<CommandResult> {
     if (err instanceof InputError) return { code: 2, stderr: `gitoverlay: ${err.message}\n` };
     const e = err as { code?: string; message?: string };
     if (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) {
-      return { code: 2, stderr: `gitoverlay: ${e.message}\n${command === 'check' ? CHECK_USAGE : command === 'resolve' ? RESOLVE_USAGE : USAGE}\n` };
+      return { code: 2, stderr: `gitoverlay: ${e.message}\n${command === 'check' ? CHECK_USAGE : command === 'resolve' ? RESOLVE_USAGE : command === 'build' ? BUILD_USAGE : USAGE}\n` };
     }
     return { code: 2, stderr: `gitoverlay: ${e.message ?? String(err)}\n` };
   }

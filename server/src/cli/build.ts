@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildOverlay, type BuildResult } from '../core/build/build';
+import { buildModule, ModuleBuildError } from '../core/build/module';
+import { OverlayError } from '../core/overlay/resolve';
+import { parseYaml } from '../core/yaml/parse';
+import { InputError } from './autospec';
+import { UsageError, type CommandResult } from './usage';
+
+export const BUILD_USAGE = `usage: gitoverlay build [--jobs N] [--out DIR] [--component NAME]... [--dist .fc41] [--offline] [--no-sandbox] FILE
+  FILE              an overlay, or a modulemd v2 stream document (components built from their dist-git
+                    'repository' at 'ref' in buildorder/buildafter batches; modules.yaml added)
+  --jobs N          components of one batch built at once (default 1); srpmroot ones first
+  --out DIR         the repository (default: build/ beside OVERLAY); built into DIR.new and swapped in;
+                    a failed run leaves DIR alone and keeps its successes in DIR.partial
+  --component NAME  build only NAME (repeatable); the others are kept from DIR as they are
+  --dist D          %{dist} (default .fc41)
+  --offline         do not git fetch the mirrors first (only missing refs are fetched)
+  --no-sandbox      run rpmbuild directly even when bwrap is installed
+rpmbuild runs with --nodeps (BuildRequires cannot be checked here), in bwrap without network when installed.
+Exit 1 when a component failed, 2 on a usage or input error.`;
+
+async function loadOverlay(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new InputError(`cannot read ${path}: no such file`);
+  }
+  const parsed = parseYaml(text);
+  const fatal = parsed.syntax.find((d) => d.severity === 'error');
+  if (fatal) throw new InputError(`${path}:${fatal.range.start.line + 1}:${fatal.range.start.character + 1}: ${fatal.message}`);
+  return parsed.documents[0]?.value;
+}
+
+export function summary(result: BuildResult): string {
+  const rows = [['COMPONENT', 'NEVR', 'STATUS', 'LOG'], ...result.components.map((c) => [c.name, c.nevr || '-', c.status, c.log ?? '-'])];
+  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  const lines = rows.map((r) =>
+    r
+      .map((v, i) => (i < 3 ? v.padEnd(w[i]) : v))
+      .join('  ')
+      .trimEnd(),
+  );
+  for (const c of result.components) if (c.error) lines.push(`${c.name}: ${c.error}`);
+  const pending = [...new Set(result.components.flatMap((c) => c.pendingArches))];
+  lines.push(
+    `built for ${result.arch}${pending.length ? `; pending (not buildable on this host): ${pending.join(', ')}` : ' (every package is noarch or host-arch only)'}`,
+  );
+  if ('nsvca' in result) lines.push(`module: ${String(result.nsvca)}${result.ok ? ' (modules.yaml in the repository)' : ''}`);
+  lines.push(`sandbox: ${result.sandbox === 'bwrap' ? 'bwrap (no network)' : 'none'}; rpmbuild --nodeps (BuildRequires not checked)`);
+  if (result.ok) lines.push(`repository: ${result.repo}`);
+  else lines.push(`FAILED: ${result.repo ? `${result.repo} is unchanged` : 'no repository yet'}; successful results in ${result.partial}`);
+  return lines.join('\n') + '\n';
+}
+
+/** `gitoverlay build`; progress lines go to `io.progress` (stderr by default) as they happen. */
+export async function runBuild(argv: string[], io: { progress?: (line: string) => void; signal?: AbortSignal } = {}): Promise<CommandResult> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      jobs: { type: 'string', short: 'j' },
+      out: { type: 'string', short: 'o' },
+      component: { type: 'string', multiple: true },
+      dist: { type: 'string' },
+      offline: { type: 'boolean' },
+      'no-sandbox': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new UsageError(positionals.length ? 'one OVERLAY only' : 'no OVERLAY given', BUILD_USAGE);
+  const jobs = values.jobs === undefined ? 1 : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs wants a positive integer, not '${values.jobs}'`, BUILD_USAGE);
+  if (values.dist !== undefined && !/^[\w.+~^]*$/.test(values.dist))
+    throw new UsageError(`--dist '${values.dist}' has characters a Release cannot have`, BUILD_USAGE);
+  const path = resolve(positionals[0]);
+  const overlay = await loadOverlay(path);
+  const progress = io.progress ?? ((line: string) => process.stderr.write(line + '\n'));
+  let result: BuildResult;
+  // Ctrl+C / SIGTERM cancel the build: rpmbuild runs in its own process group, so it is killed
+  // through the AbortSignal rather than by the terminal.
+  let signal = io.signal;
+  const onSignal = (): void => ac?.abort();
+  const ac = signal ? null : new AbortController();
+  if (ac) {
+    signal = ac.signal;
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+  try {
+    const isModule = typeof overlay === 'object' && overlay !== null && (overlay as { document?: unknown }).document === 'modulemd';
+    result = await (isModule ? buildModule : buildOverlay)(path, overlay, {
+      allowFile: true,
+      jobs,
+      out: values.out ? resolve(values.out) : undefined,
+      components: values.component,
+      dist: values.dist,
+      fetch: !values.offline,
+      sandbox: values['no-sandbox'] ? 'none' : 'auto',
+      signal,
+      onProgress: progress,
+    });
+  } catch (err) {
+    if (err instanceof Error && err.name === 'AbortError') return { code: 130, stderr: 'gitoverlay: build cancelled; the repository is unchanged\n' };
+    if (err instanceof OverlayError || err instanceof ModuleBuildError) throw new InputError(`${positionals[0]}: ${err.message}`);
+    if (err instanceof Error && err.message.startsWith('no component named')) throw new InputError(err.message);
+    throw err;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+  const stdout = values.json ? JSON.stringify(result, null, 2) + '\n' : summary(result);
+  return { code: result.ok ? 0 : 1, stdout };
+}

@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { stringify } from 'yaml';
+import { processSpec, specFeatures } from '../autospec/process';
+import { componentBatches } from '../buildroot/resolve';
+import { checkText } from '../check/check';
+import { isObject } from '../check/context';
+import { run } from '../git/exec';
+import { autospecAt } from '../overlay/autospec-at';
+import { commitTime, readFileAt, revParse, syncMirror, type MirrorOptions } from '../overlay/mirror';
+import type { ResolvedComponent } from '../overlay/resolve';
+import { checkRemote } from '../overlay/url';
+import { abortError, which } from './proc';
+import { buildOne, compose, pool, takeLock, type BuildOptions, type BuildResult, type BuildState, type ComponentBuild, type Ctx } from './build';
+
+/**
+ * `gitoverlay build` of a modulemd v2 stream document: every `components.rpms` entry is built from
+ * its dist-git `repository` at `ref` (mirrored, never a work tree; sources must be in dist-git:
+ * lookaside is not fetched) in buildorder/buildafter batches, with `%{dist}` `.module_fNN+V+C` and
+ * `%{modularitylabel}`; the repository gets a modules.yaml (validated with gitoverlay's own checks)
+ * whose artifacts are the built packages. No cache: every run builds every component.
+ */
+
+export class ModuleBuildError extends Error {}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
+
+function utcStamp(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
+export async function buildModule(modulePath: string, doc: unknown, options: BuildOptions = {}): Promise<BuildResult & { nsvca: string }> {
+  if (!isObject(doc) || doc.document !== 'modulemd' || doc.version !== 2 || !isObject(doc.data))
+    throw new ModuleBuildError('only modulemd v2 stream documents are built');
+  const data = doc.data;
+  const name = str(data.name);
+  const stream = str(data.stream);
+  if (!name || !stream) throw new ModuleBuildError("the document needs 'name' and 'stream' to be built");
+  const rpms = isObject(data.components) && isObject(data.components.rpms) ? data.components.rpms : {};
+  const keys = Object.keys(rpms);
+  if (!keys.length) throw new ModuleBuildError('the module has no components.rpms to build');
+
+  const progress = options.onProgress ?? (() => undefined);
+  const signal = options.signal;
+  const baseDir = dirname(modulePath);
+  const out = options.out ?? join(baseDir, 'build');
+  const cacheDir = options.cacheDir ?? join(baseDir, '.gitoverlay', 'mirrors');
+  const baseDist = options.dist ?? '.fc41';
+  const bwrap = options.sandbox === 'none' ? null : which('bwrap');
+  const arch = (await run('rpm', ['--eval', '%_arch'], { signal })).stdout.toString().trim();
+  const mirror: MirrorOptions = { allowFile: options.allowFile ?? false, signal, secrets: new Set() };
+
+  // Pin every component: its dist-git mirror, ref → commit, spec with rpmautospec expanded.
+  const pinned: { key: string; c: ResolvedComponent; time: number; error?: string }[] = [];
+  for (const key of keys) {
+    const entry = isObject(rpms[key]) ? rpms[key] : {};
+    const pkg = str(entry.name) ?? key;
+    const c: ResolvedComponent = { name: key, upstream: null, distgit: null, version: '', release: '', nevr: key, spec: '', warnings: [] };
+    let time = 0;
+    try {
+      const url = str(entry.repository);
+      if (!url) throw new ModuleBuildError(`component '${key}' has no 'repository' (gitoverlay build does not guess one)`);
+      const ref = str(entry.ref) ?? stream;
+      const remote = checkRemote(url, { allowFile: options.allowFile ?? false, baseDir });
+      const dir = join(cacheDir, remote.mirrorKey);
+      progress(`resolving ${key}`);
+      await syncMirror(remote, dir, undefined, options.fetch ?? true, mirror);
+      const commit = (await revParse(dir, ref, 'branch', mirror)) ?? (await revParse(dir, ref, 'tag', mirror)) ?? (await revParse(dir, ref, 'freeze', mirror));
+      if (!commit) throw new ModuleBuildError(`component '${key}': unknown ref '${ref}' in ${remote.display}`);
+      let spec = await readFileAt(dir, commit, `${pkg}.spec`, mirror);
+      if (spec === null) throw new ModuleBuildError(`component '${key}': no ${pkg}.spec at ${commit.slice(0, 7)}`);
+      const f = specFeatures(spec);
+      if (f.hasAutorelease || f.autochangelogLine !== null) spec = processSpec(spec, (await autospecAt(dir, commit, `${pkg}.spec`, spec, signal)).result);
+      c.distgit = { url: remote.display, ref, commit };
+      c.spec = spec;
+      time = await commitTime(dir, commit, mirror);
+    } catch (err) {
+      if (signal?.aborted) throw abortError();
+      c.error = err instanceof Error ? err.message : String(err);
+    }
+    pinned.push({ key, c, time });
+  }
+
+  // N:S:V:C — version from the newest component commit (deterministic), context from the dependencies.
+  const version = utcStamp(Math.max(...pinned.map((p) => p.time)));
+  const context = createHash('sha1')
+    .update(JSON.stringify(data.dependencies ?? []))
+    .digest('hex')
+    .slice(0, 8);
+  const dist = `${baseDist.replace(/^\.fc/, '.module_f')}+${version}+${context}`;
+  const nsvca = `${name}:${stream}:${version}:${context}:${arch}`;
+
+  const ctx: Ctx = {
+    overlayDir: baseDir,
+    cacheDir,
+    out,
+    newDir: `${out}.new`,
+    workDir: `${out}.work`,
+    dist,
+    sandbox: bwrap ? 'bwrap' : 'none',
+    bwrap,
+    arch,
+    signal,
+    loads: [],
+    rootKeys: [],
+  };
+  const lock = await takeLock(out);
+  const results = new Map<string, ComponentBuild>();
+  const state: BuildState = { version: 1, dist, components: {} };
+  try {
+    await rm(ctx.newDir, { recursive: true, force: true });
+    await rm(ctx.workDir, { recursive: true, force: true });
+    await mkdir(ctx.newDir, { recursive: true });
+    await mkdir(ctx.workDir, { recursive: true });
+    const comps = keys.map((key) => {
+      const e = isObject(rpms[key]) ? rpms[key] : {};
+      return { key, buildorder: Number(e.buildorder ?? 0) || 0, buildafter: Array.isArray(e.buildafter) ? e.buildafter.map(String) : [] };
+    });
+    const { batches, warnings } = componentBatches(comps);
+    for (const w of warnings) progress(`warning: ${w}`);
+    let counter = 0;
+    const byKey = new Map(pinned.map((p) => [p.key, p]));
+    for (const batch of batches) {
+      await pool(batch, options.jobs ?? 1, async (key) => {
+        const { c } = byKey.get(key)!;
+        const n = ++counter;
+        const logPath = join(ctx.newDir, key, 'build.log');
+        if (c.error !== undefined) {
+          progress(`[${n}/${keys.length}] ${key}: cannot resolve: ${c.error}`);
+          results.set(key, { name: key, nevr: key, status: 'failed', log: null, files: [], error: c.error, pendingArches: [] });
+          return;
+        }
+        progress(`[${n}/${keys.length}] building ${key} ...`);
+        await mkdir(join(ctx.newDir, key), { recursive: true });
+        const log = createWriteStream(logPath);
+        try {
+          const raw = { srpmroot: false, defines: { modularitylabel: `${name}:${stream}:${version}:${context}` }, with: [], without: [] };
+          const built = await buildOne(ctx, c, raw, log);
+          state.components[key] = { key: '', ...built };
+          results.set(key, { name: key, status: 'built', log: logPath, ...built });
+          progress(`[${n}/${keys.length}] built ${key}: ${built.nevr}`);
+        } catch (err) {
+          if (signal?.aborted) throw abortError();
+          const msg = err instanceof Error ? err.message : String(err);
+          log.write(`\nFAILED: ${msg}\n`);
+          results.set(key, { name: key, nevr: key, status: 'failed', log: logPath, files: [], error: msg, pendingArches: [] });
+          progress(`[${n}/${keys.length}] FAILED ${key}: ${msg}`);
+        } finally {
+          await new Promise<void>((r) => log.end(r));
+        }
+      });
+      if (signal?.aborted) throw abortError();
+    }
+    for (const k of keys)
+      if (!results.has(k))
+        results.set(k, {
+          name: k,
+          nevr: k,
+          status: 'failed',
+          log: null,
+          files: [],
+          error: 'left out of the build batches (buildafter cycle)',
+          pendingArches: [],
+        });
+  } catch (err) {
+    await rm(ctx.newDir, { recursive: true, force: true });
+    await rm(ctx.workDir, { recursive: true, force: true });
+    await lock.release();
+    throw err;
+  }
+
+  const components = keys.map((k) => results.get(k)!);
+  const modulesYaml = async (): Promise<string> => {
+    const artifacts: string[] = [];
+    for (const r of components) {
+      for (const f of r.files) {
+        const q = await run(
+          'rpm',
+          ['-qp', '--nosignature', '--qf', '%{NAME}-%|EPOCH?{%{EPOCH}}:{0}|:%{VERSION}-%{RELEASE}.%|SOURCERPM?{%{ARCH}}:{src}|', join(ctx.newDir, f)],
+          { signal },
+        );
+        artifacts.push(q.stdout.toString().trim());
+      }
+    }
+    const generated = { document: 'modulemd', version: 2, data: { ...data, version: Number(version), context, arch, artifacts: { rpms: artifacts.sort() } } };
+    const text = `---\n${stringify(generated)}...\n`;
+    const errors = checkText('modules.yaml', text).diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) throw new ModuleBuildError(`the generated modulemd is invalid: ${errors.map((d) => d.message).join('; ')}`);
+    return text;
+  };
+  try {
+    return { ...(await compose(ctx, components, state, progress, modulesYaml)), nsvca };
+  } finally {
+    await lock.release();
+  }
+}
