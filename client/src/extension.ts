@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { ViewColumn, window, workspace, type ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerBuilds, type BuildsView } from './builds';
 import { registerBuildrootView, type BuildrootView } from './buildroot-view';
 import { registerPreviews } from './previews';
 
@@ -10,6 +11,7 @@ let client: LanguageClient | undefined;
 /** What the extension exports: the end-to-end tests read the Buildroot view through it. */
 export interface GitoverlayApi {
   buildroot: BuildrootView;
+  builds: BuildsView;
 }
 
 export async function activate(context: ExtensionContext): Promise<GitoverlayApi> {
@@ -41,7 +43,8 @@ export async function activate(context: ExtensionContext): Promise<GitoverlayApi
     void name;
   });
   context.subscriptions.push(workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('gitoverlay/trust', { trusted: true })));
-  return { buildroot };
+  const builds = registerBuilds(context, client);
+  return { buildroot, builds };
 }
 
 export async function deactivate(): Promise<void> {

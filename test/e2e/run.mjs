@@ -41,6 +41,8 @@ fs.mkdirSync(path.dirname(EXAMPLES), { recursive: true });
 fs.cpSync(path.join(ROOT, 'examples'), EXAMPLES, { recursive: true, filter: (src) => !src.includes(`${path.sep}dist-git`) });
 // The sample dist-git repository is made, not stored: a git repository cannot live inside this one.
 spawnSync(process.execPath, [path.join(ROOT, 'examples/make-dist-git.mjs'), path.join(EXAMPLES, 'dist-git')], { stdio: 'ignore' });
+// The buildable world (upstreams, dist-gits, overlay.yml with file:// URLs) for the build and revert tests.
+spawnSync(process.execPath, [path.join(ROOT, 'examples/make-world.mjs'), path.join(EXAMPLES, 'world')], { stdio: 'ignore' });
 const VSIX = path.join(ROOT, 'gitoverlay.vsix');
 const SUITE = path.join(ROOT, 'out', 'test', 'e2e', 'suite', 'index.js');
 const WORK = path.join(CACHE_DIR, 'e2e');

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,6 +33,30 @@ async function loadOverlay(path: string): Promise<unknown> {
   const fatal = parsed.syntax.find((d) => d.severity === 'error');
   if (fatal) throw new InputError(`${path}:${fatal.range.start.line + 1}:${fatal.range.start.character + 1}: ${fatal.message}`);
   return parsed.documents[0]?.value;
+}
+
+/**
+ * rpmbuild's spec errors (`error: line N: ...`) as `SPEC:N: error: ...` lines, the format the editor's
+ * problem matcher reads, on the generated spec kept beside each failed component's log.
+ */
+export function specErrors(result: BuildResult, readLog: (path: string) => string): string[] {
+  const out: string[] = [];
+  for (const c of result.components) {
+    if (c.status !== 'failed' || !c.log) continue;
+    let text = '';
+    try {
+      text = readLog(c.log);
+    } catch {
+      continue;
+    }
+    const spec = c.log.replace(/build\.log$/, `${c.name}.spec`);
+    for (const m of text.matchAll(/^error: line (\d+): (.*)$/gm)) out.push(`${spec}:${m[1]}: error: ${m[2]}`);
+    if (!/^error: line \d+:/m.test(text)) {
+      const last = /^error: (.*)$/m.exec(text);
+      if (last) out.push(`${spec}:1: error: ${last[1]}`);
+    }
+  }
+  return out;
 }
 
 export function summary(result: BuildResult): string {
@@ -111,6 +136,7 @@ export async function runBuild(argv: string[], io: { progress?: (line: string) =
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
-  const stdout = values.json ? JSON.stringify(result, null, 2) + '\n' : summary(result);
+  const errors = specErrors(result, (p) => readFileSync(p, 'utf8'));
+  const stdout = values.json ? JSON.stringify(result, null, 2) + '\n' : summary(result) + errors.map((e) => e + '\n').join('');
   return { code: result.ok ? 0 : 1, stdout };
 }

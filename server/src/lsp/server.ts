@@ -26,6 +26,7 @@ import { evaluatePreamble } from '../core/spec/preamble';
 import { AutospecService } from './autospec';
 import { OverlayService, overlayLenses } from './overlay';
 import { BuildrootService } from './buildroot';
+import { ActionService } from './actions';
 import { buildrequireDiagnostics } from '../core/buildroot/diagnostics';
 import { textReport } from '../core/buildroot/report';
 import { AnalysisCache, fsPath, type Analysis } from './documents';
@@ -56,6 +57,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const autospec = new AutospecService(connection);
   const overlays = new OverlayService(connection);
   const buildroots = new BuildrootService();
+  const actions = new ActionService(connection);
 
   const isSpec = (uri: string): boolean => /\.spec(\.in)?$/.test(uri);
   const analysis = (uri: string): Analysis | null => {
@@ -130,6 +132,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const s = (raw ?? {}) as Partial<Settings>;
     const next: Settings = { enable: s.enable !== false, strictUnknownKeys: s.strictUnknownKeys !== false };
     overlays.allowFile = (s as { allowFileUrls?: boolean }).allowFileUrls === true;
+    actions.allowFile = overlays.allowFile;
     const b = s as { moduleRepos?: unknown; defaultsDirs?: unknown; platform?: unknown };
     const paths = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').map((x) => (folders[0] && !x.startsWith('/') ? `${folders[0]}/${x}` : x)) : []);
     buildroots.configure({ moduleRepos: paths(b.moduleRepos), defaultsDirs: paths(b.defaultsDirs), platform: typeof b.platform === 'string' ? b.platform : '' });
@@ -150,6 +153,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     applySettings(init?.settings);
     autospec.trusted = init?.trusted !== false;
     overlays.trusted = autospec.trusted;
+    actions.trusted = autospec.trusted;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -196,6 +200,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onNotification('gitoverlay/trust', (p: { trusted: boolean }) => {
     autospec.trusted = p.trusted;
     overlays.trusted = p.trusted;
+    actions.trusted = p.trusted;
     autospec.invalidate();
   });
   connection.onNotification('gitoverlay/historyChanged', () => autospec.invalidate());
@@ -228,6 +233,36 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       return { text: `# gitoverlay could not compute this preview:\n# ${(err as Error).message}\n`, error: (err as Error).message };
     }
   });
+
+  // Builds and reverts (the palette commands, the Builds view): errors come back as { error }.
+  const answer = async <T>(fn: () => Promise<T>): Promise<T | { error: string }> => {
+    try {
+      return await fn();
+    } catch (err) {
+      return { error: (err as Error).message };
+    }
+  };
+  connection.onRequest('gitoverlay/overlayComponents', (p: { uri: string }) => {
+    const a = analysis(p.uri);
+    return a?.result.family === 'overlay' ? actions.components(a.parsed.documents[0]?.value) : [];
+  });
+  connection.onRequest('gitoverlay/build', (p: { uri: string; components?: string[] }) =>
+    answer(async () => {
+      const a = analysis(p.uri);
+      if (!a || a.result.family !== 'overlay') throw new Error('not an overlay manifest');
+      return actions.build(fsPath(p.uri), a.parsed.documents[0]?.value, p.components);
+    }),
+  );
+  connection.onRequest('gitoverlay/revertCandidates', (p: { uri: string }) => answer(() => actions.candidates(fsPath(p.uri))));
+  connection.onRequest('gitoverlay/revertPreview', (p: { uri: string; commit: string }) => answer(() => actions.preview(fsPath(p.uri), p.commit)));
+  connection.onRequest('gitoverlay/revertApply', (p: { uri: string; commit: string; bumpOnCollision?: boolean; allowCollision?: boolean }) =>
+    answer(async () => {
+      const r = await actions.revert(fsPath(p.uri), p.commit, { bumpOnCollision: p.bumpOnCollision, allowCollision: p.allowCollision });
+      autospec.invalidate();
+      return r;
+    }),
+  );
+  connection.onRequest('gitoverlay/push', (p: { uri: string }) => answer(() => actions.push(fsPath(p.uri))));
 
   // Overlay components: resolve on request (clones mirrors: never implicitly), then show NEVRs.
   connection.onRequest('gitoverlay/resolve', async (p: { uri: string }) => {

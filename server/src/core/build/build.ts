@@ -459,6 +459,8 @@ export async function buildOverlay(overlayPath: string, overlay: unknown, option
     }
     progress(`[${n}/${total}] building ${name} ...`);
     await mkdir(join(ctx.newDir, name), { recursive: true });
+    // The spec rpmbuild reads, beside its log: rpmbuild's "error: line N" points into it.
+    await writeFile(join(ctx.newDir, name, `${name}.spec`), c.spec);
     const log = createWriteStream(logPath);
     const started = Date.now();
     try {

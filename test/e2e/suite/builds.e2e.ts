@@ -1,0 +1,63 @@
+// Builds and reverts from the command palette in the real VS Code, on the world examples/make-world.mjs makes.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as vscode from 'vscode';
+import { activeExtension, workspaceFile, type E2ETest } from './harness';
+
+interface Item extends vscode.TreeItem {
+  children: Item[];
+}
+interface Api {
+  builds: { getChildren(item?: Item): Item[] };
+}
+
+export const tests: E2ETest[] = [
+  {
+    name: 'gitoverlay: Build… builds the world with rpmbuild; the Builds view lists every component as built',
+    timeout: 120_000,
+    async run() {
+      const api = (await activeExtension()).exports as Api;
+      // The world's remotes are file:// URLs, which the editor reads only when allowed.
+      await vscode.workspace.getConfiguration('gitoverlay').update('allowFileUrls', true, vscode.ConfigurationTarget.Workspace);
+      await new Promise((r) => setTimeout(r, 500));
+      const overlay = workspaceFile('world/overlay.yml');
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(overlay));
+      const result = (await vscode.commands.executeCommand('gitoverlay.build', overlay.toString(), [])) as { ok: boolean; components: { name: string; status: string; nevr: string }[] };
+      assert.ok(result?.ok, JSON.stringify(result));
+      assert.deepEqual(result.components.map((c) => c.status), result.components.map(() => 'built'));
+      const root = api.builds.getChildren()[0];
+      assert.equal(root.label, 'world/overlay.yml');
+      assert.deepEqual(
+        root.children.map((c) => `${c.label} ${String(c.description).split(' ')[0]}`).sort(),
+        result.components.map((c) => `${c.name} built`).sort(),
+      );
+    },
+  },
+  {
+    name: 'gitoverlay: Revert Build… reverts a dist-git commit through the command and the next NEVR grows',
+    timeout: 60_000,
+    async run() {
+      const spec = workspaceFile('world/distgit/greet/greet.spec');
+      const dir = spec.fsPath.replace(/\/greet\.spec$/, '');
+      // A breaking change lands in dist-git; the packager reverts it from the palette.
+      const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'Pat', GIT_AUTHOR_EMAIL: 'pat@example.org', GIT_COMMITTER_NAME: 'Pat', GIT_COMMITTER_EMAIL: 'pat@example.org' };
+      const text = require('node:fs').readFileSync(spec.fsPath, 'utf8') as string;
+      require('node:fs').writeFileSync(spec.fsPath, text.replace('%build', '%build\nexit 1'));
+      execFileSync('git', ['commit', '-q', '-am', 'Break the build'], { cwd: dir, env });
+      const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir }).toString().trim();
+      const cli = require('node:path').join(require('./harness').REPO_ROOT, 'bin/gitoverlay.js') as string;
+      const before = JSON.parse(execFileSync(process.execPath, [cli, 'release', '--json', dir]).toString()) as { releaseNumber: number };
+      const r = (await vscode.commands.executeCommand('gitoverlay.revert', spec.toString(), { commit: head, bump: true })) as {
+        revertCommit: string | null;
+        final: { nevr: string | null } | null;
+      };
+      assert.ok(r?.revertCommit, `revert answered: ${JSON.stringify(r)}`);
+      const subject = execFileSync('git', ['log', '-1', '--format=%s'], { cwd: dir }).toString();
+      assert.match(subject, /^Revert "/);
+      assert.ok(r.final?.nevr, 'the next NEVR is known');
+      const after = JSON.parse(execFileSync(process.execPath, [cli, 'release', '--json', dir]).toString()) as { releaseNumber: number };
+      assert.equal(after.releaseNumber, before.releaseNumber + 1, 'the revert is one more release: dnf distro-sync moves users to it');
+      assert.doesNotMatch(require('node:fs').readFileSync(spec.fsPath, 'utf8') as string, /exit 1/, 'the breaking change is gone');
+    },
+  },
+];
