@@ -138,6 +138,21 @@ export function registerBuilds(context: vscode.ExtensionContext, client: Languag
       else void vscode.window.showInformationMessage(`gitoverlay: built ${r.components.length} component(s) into ${r.repo}`);
       return r;
     }),
+    // Builds run as tasks (the CLI in a terminal) report through .gitoverlay/last-build.json.
+    ...(() => {
+      const w = vscode.workspace.createFileSystemWatcher('**/.gitoverlay/last-build.json');
+      const load = async (u: vscode.Uri) => {
+        try {
+          const r = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(u)).toString('utf8')) as BuildResult & { overlay?: string };
+          view.set(r.overlay ?? vscode.Uri.joinPath(u, '..', '..', 'overlay.yml').fsPath, r);
+        } catch {
+          /* half-written: the next change event brings the whole file */
+        }
+      };
+      w.onDidChange(load);
+      w.onDidCreate(load);
+      return [w];
+    })(),
     vscode.commands.registerCommand('gitoverlay.revert', (target?: string | vscode.Uri, scripted?: { commit: string; bump?: boolean; allow?: boolean; push?: boolean }) => revert(client, target, scripted)),
   );
   return view;

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname as dirnameOf, join as joinPath, resolve as resolvePathOf } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -135,6 +137,13 @@ export async function runBuild(argv: string[], io: { progress?: (line: string) =
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+  }
+  // The editor's Builds view shows what the last build of this overlay did (also when run as a task).
+  try {
+    mkdirSync(joinPath(dirnameOf(resolvePathOf(path)), '.gitoverlay'), { recursive: true });
+    writeFileSync(joinPath(dirnameOf(resolvePathOf(path)), '.gitoverlay', 'last-build.json'), JSON.stringify({ overlay: resolvePathOf(path), ...result }, null, 2) + '\n');
+  } catch {
+    /* a read-only checkout still builds */
   }
   const errors = specErrors(result, (p) => readFileSync(p, 'utf8'));
   const stdout = values.json ? JSON.stringify(result, null, 2) + '\n' : summary(result) + errors.map((e) => e + '\n').join('');

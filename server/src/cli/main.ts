@@ -89,3 +89,6 @@ export function main(argv: string[]): void {
   });
 }
 
+
+// `node dist/cli.js ...` (the editor's build task) runs the CLI too; bin/gitoverlay.js calls main().
+if (require.main === module) main(process.argv.slice(2));

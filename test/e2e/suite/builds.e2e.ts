@@ -34,6 +34,36 @@ export const tests: E2ETest[] = [
     },
   },
   {
+    name: 'the gitoverlay build task runs the CLI in a terminal and its result reaches the Builds view',
+    timeout: 120_000,
+    async run() {
+      const api = (await activeExtension()).exports as Api;
+      const tasks = await vscode.tasks.fetchTasks({ type: 'gitoverlay' });
+      const task = tasks.find((t) => (t.definition as { file?: string }).file?.endsWith('world/overlay.yml'));
+      assert.ok(task, `tasks: ${tasks.map((t) => t.name).join(', ')}`);
+      assert.deepEqual(task.problemMatchers, ['$gitoverlay-rpmbuild']);
+      const ended = new Promise<number | undefined>((resolve) => {
+        const sub = vscode.tasks.onDidEndTaskProcess((e) => {
+          if (e.execution.task.name === task.name) {
+            sub.dispose();
+            resolve(e.exitCode);
+          }
+        });
+      });
+      await vscode.tasks.executeTask(task);
+      assert.equal(await ended, 0);
+      // The first build (the command) built everything; the task's rebuild reuses it all.
+      const deadline = Date.now() + 15_000;
+      let statuses: string[] = [];
+      while (Date.now() < deadline) {
+        statuses = (api.builds.getChildren()[0]?.children ?? []).map((c) => String(c.description).split(' ')[0]);
+        if (statuses.length && statuses.every((s) => s === 'reused')) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.ok(statuses.length > 0 && statuses.every((s) => s === 'reused'), `statuses: ${statuses.join(', ')}`);
+    },
+  },
+  {
     name: 'gitoverlay: Revert Build… reverts a dist-git commit through the command and the next NEVR grows',
     timeout: 60_000,
     async run() {
