@@ -93,4 +93,26 @@ export const uiTests = [
       await shot('problems-panel.png');
     },
   },
+  {
+    name: 'ui: "gitoverlay: Revert Build…" through its quick pick and dialog, with the release bump offered (revert-dialog.png)',
+    timeout: 90_000,
+    async run({ page, shot }) {
+      await quickOpen(page, 'dist-git/python-demo/python-demo.spec');
+      await runCommand(page, 'gitoverlay: Revert Build…');
+      // The quick pick lists the commits that changed the spec, with the NEVR each produced.
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 20_000 });
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Update to 1.1' }).first();
+      await row.waitFor({ timeout: 30_000 });
+      await waitForText(row, ['python-demo-1.1-1']);
+      await input.fill('Update to 1.1');
+      await page.keyboard.press('Enter');
+      // Reverting the version bump restarts the count: the dialog offers the bump.
+      const dialog = page.locator('.monaco-dialog-box');
+      await waitForText(dialog, ['Revert "Update to 1.1"?', 'python-demo-1.1-2 → python-demo-1.0-1', 'collides']);
+      await shot('revert-dialog.png');
+      await dialog.locator('a.monaco-button', { hasText: 'Revert and add [bump release: 2]' }).click();
+      await waitForText(page.locator('.notifications-toasts'), ['reverted; the next build is python-demo-1.0-2', '[bump release: 2]'], 30_000);
+    },
+  },
 ];
