@@ -87,11 +87,23 @@ async function pickOverlay(given?: string | vscode.Uri): Promise<vscode.Uri | un
 
 /** A task per overlay: `gitoverlay build` in the terminal, rpmbuild errors put on spec lines. */
 class BuildTaskProvider implements vscode.TaskProvider {
-  constructor(private readonly cli: string) {}
+  constructor(
+    private readonly cli: string,
+    private readonly client: LanguageClient,
+  ) {}
 
+  /** One task per overlay (all its components, and one per component) and per module document. */
   async provideTasks(): Promise<vscode.Task[]> {
     const files = await vscode.workspace.findFiles('**/{overlay.yml,*.overlay.yml}', '**/{node_modules,.gitoverlay}/**', 50);
-    return files.map((f) => this.task({ type: 'gitoverlay', task: 'build', file: f.fsPath }));
+    const tasks: vscode.Task[] = [];
+    for (const f of files) {
+      tasks.push(this.task({ type: 'gitoverlay', task: 'build', file: f.fsPath }));
+      const names = await this.client.sendRequest<string[]>('gitoverlay/overlayComponents', { uri: f.toString() }).catch(() => [] as string[]);
+      for (const n of names) tasks.push(this.task({ type: 'gitoverlay', task: 'build', file: f.fsPath, component: n }));
+    }
+    const modules = await this.client.sendRequest<string[]>('gitoverlay/buildableModules').catch(() => [] as string[]);
+    for (const m of modules) tasks.push(this.task({ type: 'gitoverlay', task: 'build', file: vscode.Uri.parse(m).fsPath }));
+    return tasks;
   }
 
   resolveTask(task: vscode.Task): vscode.Task | undefined {
@@ -115,7 +127,7 @@ export function registerBuilds(context: vscode.ExtensionContext, client: Languag
   const cli = context.asAbsolutePath(path.join('dist', 'cli.js'));
   context.subscriptions.push(
     vscode.window.registerTreeDataProvider('gitoverlay.builds', view),
-    vscode.tasks.registerTaskProvider('gitoverlay', new BuildTaskProvider(cli)),
+    vscode.tasks.registerTaskProvider('gitoverlay', new BuildTaskProvider(cli, client)),
     vscode.commands.registerCommand('gitoverlay.build', async (given?: string | vscode.Uri, components?: string[]) => {
       if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('gitoverlay: builds run rpmbuild and git; trust this workspace first.');
       const uri = await pickOverlay(given);

@@ -43,6 +43,12 @@ export class BuildrootService {
     this.index = undefined;
   }
 
+  /** Workspace files holding a module stream with components: what a module build task can build. */
+  async buildableModules(): Promise<string[]> {
+    await this.moduleIndex();
+    return [...this.loaded].filter(([, f]) => f.streams.some((s) => s.components.length > 0)).map(([uri]) => uri);
+  }
+
   get isEmpty(): boolean {
     return this.texts.size === 0 && this.settings.moduleRepos.length === 0 && this.settings.defaultsDirs.length === 0;
   }

@@ -30,6 +30,7 @@ import { ActionService } from './actions';
 import { buildrequireDiagnostics } from '../core/buildroot/diagnostics';
 import { textReport } from '../core/buildroot/report';
 import { AnalysisCache, fsPath, type Analysis } from './documents';
+import { parseYaml } from '../core/yaml/parse';
 import { fromLspDiagnostic, toLspCodeAction, toLspCompletion, toLspDiagnostic, toLspSymbol } from './convert';
 import { indexFile, scanWorkspace } from './workspace';
 
@@ -242,9 +243,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       return { error: (err as Error).message };
     }
   };
-  connection.onRequest('gitoverlay/overlayComponents', (p: { uri: string }) => {
+  connection.onRequest('gitoverlay/buildableModules', () => buildroots.buildableModules());
+  connection.onRequest('gitoverlay/overlayComponents', async (p: { uri: string }) => {
     const a = analysis(p.uri);
-    return a?.result.family === 'overlay' ? actions.components(a.parsed.documents[0]?.value) : [];
+    if (a) return a.result.family === 'overlay' ? actions.components(a.parsed.documents[0]?.value) : [];
+    // Not open in the editor (the task provider asks for every overlay): read it from disk.
+    const text = await (await import('node:fs/promises')).readFile(fsPath(p.uri), 'utf8').catch(() => '');
+    return actions.components(parseYaml(text).documents[0]?.value);
   });
   connection.onRequest('gitoverlay/build', (p: { uri: string; components?: string[] }) =>
     answer(async () => {
