@@ -18,6 +18,8 @@ export const CODES: Record<string, CodeInfo> = {
   'yaml.tab': e('A tab used as indentation; YAML allows only spaces.'),
   'yaml.warning': w('A YAML construct the parser accepts with a warning.'),
   'yaml.unresolved-alias': e('An alias (*name) to an anchor that is not defined before it.'),
+  'yaml.binary': e('Control characters in the text: a binary file, or corrupted content.'),
+  'yaml.invalid-utf8': w('Bytes that were not valid UTF-8 (decoded as U+FFFD).'),
   'yaml.alias-limit': e('Too many alias expansions (a "billion laughs" document); not checked further.'),
   'yaml.numeric-string': w(
     'A value meant as text is written so that PyYAML-based tools read a number or boolean (stream: 1.10 becomes 1.1); quote it.',

@@ -70,9 +70,39 @@ function syntaxCode(code: string): string {
   }
 }
 
+/**
+ * Content YAML cannot hold, reported once on its first occurrence: control characters (binary
+ * files) and U+FFFD, what a decoder leaves of bytes that were not UTF-8.
+ */
+function contentDiagnostics(text: string, lines: LineIndex): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.exec(text);
+  if (control) {
+    out.push({
+      range: lines.range(control.index, control.index + 1),
+      severity: 'error',
+      code: 'yaml.binary',
+      source: 'gitoverlay',
+      message: `Control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()} in the text: YAML does not allow it (is this a binary file?)`,
+    });
+  }
+  const bad = text.indexOf('\ufffd');
+  if (bad >= 0) {
+    out.push({
+      range: lines.range(bad, bad + 1),
+      severity: 'warning',
+      code: 'yaml.invalid-utf8',
+      source: 'gitoverlay',
+      message: 'Bytes that are not valid UTF-8 were replaced here (U+FFFD); save the file as UTF-8',
+    });
+  }
+  return out;
+}
+
 function syntaxMessage(code: string, message: string): string {
   // The library appends a source excerpt after a blank line; the editor already shows the place.
   const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  if (/Maximum call stack size exceeded/.test(first)) return 'Nesting too deep to check: flatten this structure (YAML tools overflow on it too)';
   if (code === 'DUPLICATE_KEY') return first.replace(/^Map keys must be unique/, 'Duplicate key: map keys must be unique');
   if (code === 'TAB_AS_INDENT') return 'Tabs are not allowed as indentation in YAML; use spaces';
   return first;
@@ -82,9 +112,12 @@ function syntaxMessage(code: string, message: string): string {
 export function parseYaml(text: string): ParsedYaml {
   const fast = parseFast(text);
   if (fast) {
-    return { text, parser: 'fast', lines: new LineIndex(text), documents: fast.map((d, index) => ({ index, ...d })), syntax: [] };
+    const lines = new LineIndex(text);
+    return { text, parser: 'fast', lines, documents: fast.map((d, index) => ({ index, ...d })), syntax: contentDiagnostics(text, lines) };
   }
-  return parseYamlFull(text);
+  const full = parseYamlFull(text);
+  full.syntax.unshift(...contentDiagnostics(text, full.lines));
+  return full;
 }
 
 /** The error-tolerant parser: every syntax error with its place, documents recovered around them. */
