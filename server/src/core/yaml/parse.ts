@@ -124,7 +124,7 @@ export function parseYaml(text: string): ParsedYaml {
 export function parseYamlFull(text: string): ParsedYaml {
   const lines = new LineIndex(text);
   const syntax: Diagnostic[] = [];
-  const docs = parseAllDocuments(text, { customTags: strictBool, uniqueKeys: true, prettyErrors: false });
+  const docs = parseAllDocuments(text, { customTags: strictBool, uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
   const list = Array.isArray(docs) ? docs : [];
   const documents: YamlDocument[] = [];
   list.forEach((doc, index) => {
