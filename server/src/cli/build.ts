@@ -1,14 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname as dirnameOf, join as joinPath, resolve as resolvePathOf } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildOverlay, type BuildResult } from '../core/build/build';
 import { buildModule, ModuleBuildError } from '../core/build/module';
 import { OverlayError } from '../core/overlay/resolve';
-import { parseYaml } from '../core/yaml/parse';
 import { InputError } from './autospec';
+import { loadYamlInput } from './input';
 import { UsageError, type CommandResult } from './usage';
 
 export const BUILD_USAGE = `usage: gitoverlay build [--jobs N] [--out DIR] [--component NAME]... [--dist .fc41] [--offline] [--no-sandbox] FILE
@@ -23,19 +20,6 @@ export const BUILD_USAGE = `usage: gitoverlay build [--jobs N] [--out DIR] [--co
   --no-sandbox      run rpmbuild directly even when bwrap is installed
 rpmbuild runs with --nodeps (BuildRequires cannot be checked here), in bwrap without network when installed.
 Exit 1 when a component failed, 2 on a usage or input error.`;
-
-async function loadOverlay(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new InputError(`cannot read ${path}: no such file`);
-  }
-  const parsed = parseYaml(text);
-  const fatal = parsed.syntax.find((d) => d.severity === 'error');
-  if (fatal) throw new InputError(`${path}:${fatal.range.start.line + 1}:${fatal.range.start.character + 1}: ${fatal.message}`);
-  return parsed.documents[0]?.value;
-}
 
 /**
  * rpmbuild's spec errors (`error: line N: ...`) as `SPEC:N: error: ...` lines, the format the editor's
@@ -103,7 +87,7 @@ export async function runBuild(argv: string[], io: { progress?: (line: string) =
   if (values.dist !== undefined && !/^[\w.+~^]*$/.test(values.dist))
     throw new UsageError(`--dist '${values.dist}' has characters a Release cannot have`, BUILD_USAGE);
   const path = resolve(positionals[0]);
-  const overlay = await loadOverlay(path);
+  const overlay = await loadYamlInput(path);
   const progress = io.progress ?? ((line: string) => process.stderr.write(line + '\n'));
   let result: BuildResult;
   // Ctrl+C / SIGTERM cancel the build: rpmbuild runs in its own process group, so it is killed
@@ -140,8 +124,8 @@ export async function runBuild(argv: string[], io: { progress?: (line: string) =
   }
   // The editor's Builds view shows what the last build of this overlay did (also when run as a task).
   try {
-    mkdirSync(joinPath(dirnameOf(resolvePathOf(path)), '.gitoverlay'), { recursive: true });
-    writeFileSync(joinPath(dirnameOf(resolvePathOf(path)), '.gitoverlay', 'last-build.json'), JSON.stringify({ overlay: resolvePathOf(path), ...result }, null, 2) + '\n');
+    mkdirSync(join(dirname(resolve(path)), '.gitoverlay'), { recursive: true });
+    writeFileSync(join(dirname(resolve(path)), '.gitoverlay', 'last-build.json'), JSON.stringify({ overlay: resolve(path), ...result }, null, 2) + '\n');
   } catch {
     /* a read-only checkout still builds */
   }

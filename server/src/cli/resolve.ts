@@ -1,9 +1,9 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OverlayError, resolveOverlay, type ResolvedComponent } from '../core/overlay/resolve';
-import { parseYaml } from '../core/yaml/parse';
 import { InputError } from './autospec';
+import { loadYamlInput } from './input';
 import { UsageError, type CommandResult } from './usage';
 
 export const RESOLVE_USAGE = `usage: gitoverlay resolve [--json] [--fetch] [--cache DIR] [--spec-dir DIR] OVERLAY
@@ -12,20 +12,6 @@ export const RESOLVE_USAGE = `usage: gitoverlay resolve [--json] [--fetch] [--ca
   --cache DIR     where mirrors live (default: .gitoverlay/mirrors beside OVERLAY)
   --spec-dir DIR  write each component's rewritten spec to DIR/<name>.spec
 file:// URLs and local paths are allowed here (the editor refuses them): you chose to resolve OVERLAY.`;
-
-/** Reads and parses overlay.yml; a file that is not one is an input error (exit 2). */
-async function loadOverlay(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new InputError(`cannot read ${path}: no such file`);
-  }
-  const parsed = parseYaml(text);
-  const fatal = parsed.syntax.find((d) => d.severity === 'error');
-  if (fatal) throw new InputError(`${path}:${fatal.range.start.line + 1}:${fatal.range.start.character + 1}: ${fatal.message}`);
-  return parsed.documents[0]?.value;
-}
 
 const short = (sha: string | undefined): string => (sha ? sha.slice(0, 7) : '-');
 
@@ -60,7 +46,7 @@ export async function runResolve(argv: string[]): Promise<CommandResult> {
   });
   if (positionals.length !== 1) throw new UsageError(positionals.length ? 'one OVERLAY only' : 'no OVERLAY given', RESOLVE_USAGE);
   const path = resolve(positionals[0]);
-  const overlay = await loadOverlay(path);
+  const overlay = await loadYamlInput(path);
   let result;
   try {
     result = await resolveOverlay(path, overlay, {

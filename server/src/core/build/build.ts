@@ -191,6 +191,24 @@ function mirrorDir(ctx: Ctx, url: string): string {
   return join(ctx.cacheDir, checkRemote(url, { allowFile: true, baseDir: ctx.overlayDir }).mirrorKey);
 }
 
+/** The state one run shares between its components: directories, dist, sandbox, srpmroot macros. */
+export function makeCtx(o: { overlayDir: string; cacheDir: string; out: string; dist: string; bwrap: string | null; arch: string; signal?: AbortSignal }): Ctx {
+  return {
+    overlayDir: o.overlayDir,
+    cacheDir: o.cacheDir,
+    out: o.out,
+    newDir: `${o.out}.new`,
+    workDir: `${o.out}.work`,
+    dist: o.dist,
+    sandbox: o.bwrap ? 'bwrap' : 'none',
+    bwrap: o.bwrap,
+    arch: o.arch,
+    signal: o.signal,
+    loads: [],
+    rootKeys: [],
+  };
+}
+
 export async function buildOne(
   ctx: Ctx,
   c: ResolvedComponent,
@@ -329,20 +347,7 @@ export async function buildOverlay(overlayPath: string, overlay: unknown, option
   const cacheDir = options.cacheDir ?? join(overlayDir, '.gitoverlay', 'mirrors');
   const bwrap = options.sandbox === 'none' ? null : which('bwrap');
   const arch = (await run('rpm', ['--eval', '%_arch'], { signal })).stdout.toString().trim();
-  const ctx: Ctx = {
-    overlayDir,
-    cacheDir,
-    out,
-    newDir: `${out}.new`,
-    workDir: `${out}.work`,
-    dist,
-    sandbox: bwrap ? 'bwrap' : 'none',
-    bwrap,
-    arch,
-    signal,
-    loads: [],
-    rootKeys: [],
-  };
+  const ctx = makeCtx({ overlayDir, cacheDir, out, dist, bwrap, arch, signal });
 
   const resolution = await resolveOverlay(overlayPath, overlay, {
     allowFile: options.allowFile ?? false,

@@ -13,7 +13,7 @@ import { commitTime, readFileAt, revParse, syncMirror, type MirrorOptions } from
 import type { ResolvedComponent } from '../overlay/resolve';
 import { checkRemote } from '../overlay/url';
 import { abortError, which } from './proc';
-import { buildOne, compose, pool, takeLock, type BuildOptions, type BuildResult, type BuildState, type ComponentBuild, type Ctx } from './build';
+import { buildOne, compose, makeCtx, pool, takeLock, type BuildOptions, type BuildResult, type BuildState, type ComponentBuild } from './build';
 
 /**
  * `gitoverlay build` of a modulemd v2 stream document: every `components.rpms` entry is built from
@@ -92,20 +92,7 @@ export async function buildModule(modulePath: string, doc: unknown, options: Bui
   const dist = `${baseDist.replace(/^\.fc/, '.module_f')}+${version}+${context}`;
   const nsvca = `${name}:${stream}:${version}:${context}:${arch}`;
 
-  const ctx: Ctx = {
-    overlayDir: baseDir,
-    cacheDir,
-    out,
-    newDir: `${out}.new`,
-    workDir: `${out}.work`,
-    dist,
-    sandbox: bwrap ? 'bwrap' : 'none',
-    bwrap,
-    arch,
-    signal,
-    loads: [],
-    rootKeys: [],
-  };
+  const ctx = makeCtx({ overlayDir: baseDir, cacheDir, out, dist, bwrap, arch, signal });
   const lock = await takeLock(out);
   const results = new Map<string, ComponentBuild>();
   const state: BuildState = { version: 1, dist, components: {} };
