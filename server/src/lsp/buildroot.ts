@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { ModuleIndex, loadDefaultsDirectory, loadRepository, readModuleParsed, readModuleText, type LoadedFile } from '../core/buildroot/index';
 import type { ParsedYaml } from '../core/yaml/parse';
-import { resolveText } from '../core/buildroot/subject';
+import { resolveParsed, resolveText } from '../core/buildroot/subject';
 import type { Resolution } from '../core/buildroot/resolve';
 import { fsPath } from './documents';
 
@@ -22,6 +22,7 @@ export interface BuildrootSettings {
 export class BuildrootService {
   private readonly texts = new Map<string, string>();
   private readonly loaded = new Map<string, LoadedFile>();
+  private readonly parsed = new Map<string, ParsedYaml>();
   private external: ModuleIndex | undefined;
   private index: ModuleIndex | undefined;
   settings: BuildrootSettings = { moduleRepos: [], defaultsDirs: [], platform: '' };
@@ -32,25 +33,28 @@ export class BuildrootService {
     else if (this.texts.get(uri) === text) return;
     else this.texts.set(uri, text);
     this.loaded.delete(uri);
+    this.parsed.delete(uri);
     this.index = undefined;
   }
 
-  /** An open document's parsed text: no second parse. */
+  /** An open document's parsed text, read into the index only when a resolution needs it (not per keystroke). */
   setParsed(uri: string, parsed: ParsedYaml): void {
-    if (this.texts.get(uri) === parsed.text && this.loaded.has(uri)) return;
+    if (this.texts.get(uri) === parsed.text) return;
     this.texts.set(uri, parsed.text);
-    this.loaded.set(uri, readModuleParsed(parsed, fsPath(uri)));
+    this.loaded.delete(uri);
+    this.parsed.set(uri, parsed);
     this.index = undefined;
+  }
+
+  /** Does the index know modules from anywhere but this document (other files, repositories, defaults)? */
+  knowsOthers(uri: string): boolean {
+    return [...this.texts.keys()].some((u) => u !== uri) || this.settings.moduleRepos.length > 0 || this.settings.defaultsDirs.length > 0;
   }
 
   /** Workspace files holding a module stream with components: what a module build task can build. */
   async buildableModules(): Promise<string[]> {
     await this.moduleIndex();
     return [...this.loaded].filter(([, f]) => f.streams.some((s) => s.components.length > 0)).map(([uri]) => uri);
-  }
-
-  get isEmpty(): boolean {
-    return this.texts.size === 0 && this.settings.moduleRepos.length === 0 && this.settings.defaultsDirs.length === 0;
   }
 
   configure(settings: BuildrootSettings): void {
@@ -83,8 +87,10 @@ export class BuildrootService {
     for (const [uri, text] of [...this.texts].sort(([a], [b]) => a.localeCompare(b))) {
       let file = this.loaded.get(uri);
       if (!file) {
-        file = readModuleText(text, fsPath(uri));
+        const parsed = this.parsed.get(uri);
+        file = parsed ? readModuleParsed(parsed, fsPath(uri)) : readModuleText(text, fsPath(uri));
         this.loaded.set(uri, file);
+        this.parsed.delete(uri);
       }
       index.addFile(file);
     }
@@ -93,10 +99,13 @@ export class BuildrootService {
   }
 
   /** The buildroot(s) a file would get: a module document, an overlay or a spec. */
-  async resolve(uri: string, text: string): Promise<Resolution> {
+  async resolve(uri: string, text: string, parsed?: ParsedYaml): Promise<Resolution> {
     const index = await this.moduleIndex();
     const platform = this.settings.platform || platformOf(text);
-    return resolveText(fsPath(uri), text, index, platform ? { platform } : {});
+    const options = platform ? { platform } : {};
+    // A module file the index holds brings its own defaults already; anything else is read as given.
+    if (parsed && this.texts.get(uri) === parsed.text) return resolveParsed(fsPath(uri), parsed, index, options, true);
+    return resolveText(fsPath(uri), text, index.copy(), options);
   }
 }
 

@@ -93,10 +93,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const withBuildroot = async (doc: TextDocument, base: ReturnType<typeof toLspDiagnostic>[]): Promise<ReturnType<typeof toLspDiagnostic>[]> => {
     const a = isSpec(doc.uri) ? null : analysis(doc.uri);
     if (!a || a.result.family !== 'modulemd' || !/\bbuildrequires\s*:/.test(a.parsed.text)) return base;
+    // Nothing to check against when only this document defines modules (and no work on each keystroke).
+    if (!buildroots.knowsOthers(doc.uri)) return base;
     try {
       const idx = await buildroots.moduleIndex();
-      if (idx.moduleNames().filter((m) => m !== 'platform').length <= 1 && buildroots.isEmpty) return base;
-      const resolution = await buildroots.resolve(doc.uri, a.parsed.text).catch(() => null);
+      const resolution = await buildroots.resolve(doc.uri, a.parsed.text, a.parsed).catch(() => null);
       return [...base, ...buildrequireDiagnostics(a.parsed, idx, resolution, buildroots.settings.platform || undefined).map(toLspDiagnostic)];
     } catch (err) {
       connection.console.error(`gitoverlay: buildroot check of ${doc.uri} failed: ${(err as Error).message}`);
@@ -351,7 +352,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const at = node?.path.indexOf('buildrequires') ?? -1;
     if (a && node && at >= 0 && node.path.length > at + 1) {
       const module = String(node.path[at + 1]);
-      const r = await buildroots.resolve(params.textDocument.uri, a.parsed.text).catch(() => null);
+      const r = await buildroots.resolve(params.textDocument.uri, a.parsed.text, a.parsed).catch(() => null);
       const chosen = (r?.expansions ?? []).map((e) => e.modules.find((m) => m.nsvc.startsWith(`${module}:`))).filter((m) => m !== undefined);
       if (chosen.length) {
         base.contents.value += `\n\nIn the buildroot: ${chosen.map((m) => `\`${m!.nsvc}\` (${m!.reason})`).join('; ')}`;

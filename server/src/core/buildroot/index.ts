@@ -345,6 +345,13 @@ export class ModuleIndex {
     for (const d of last.values()) this.addDefaults(d, override);
   }
 
+  /** A copy to add to without changing this index (merging into an empty index copies). */
+  copy(): ModuleIndex {
+    const c = new ModuleIndex();
+    c.merge(this, false);
+    return c;
+  }
+
   /** libmodulemd's modulemd_module_index_merge(other, this, override). */
   merge(other: ModuleIndex, override: boolean): void {
     this.problems.push(...other.problems);

@@ -2,9 +2,9 @@ import { isObject } from '../check/context';
 import { detectFamily } from '../kinds/detect';
 import { labelOf } from '../overlay/expand';
 import { evaluatePreamble } from '../spec/preamble';
-import { parseYaml } from '../yaml/parse';
+import { parseYaml, type ParsedYaml } from '../yaml/parse';
 import { basename } from 'node:path';
-import { ModuleIndex, readModuleText, streamsOfDocument } from './index';
+import { ModuleIndex, readModuleParsed, streamsOfDocument } from './index';
 import { overlayBatches, resolveModule, resolveNonModular, type Resolution, type ResolveOptions } from './resolve';
 
 /** The file cannot be resolved as given (not a module, overlay or spec; a syntax error). */
@@ -17,7 +17,14 @@ export function resolveText(path: string, text: string, index: ModuleIndex, opti
     const name = preamble.ok && preamble.value.name ? preamble.value.name : basename(path).replace(/\.spec(\.in)?$/, '');
     return resolveNonModular(index, options, [[name]]);
   }
-  const parsed = parseYaml(text);
+  return resolveParsed(path, parseYaml(text), index, options);
+}
+
+/**
+ * The same from an already parsed text (the editor parses each version once). `ownDefaultsIndexed`:
+ * the index already holds this file's modulemd-defaults (the editor's does), so it is not modified.
+ */
+export function resolveParsed(path: string, parsed: ParsedYaml, index: ModuleIndex, options: ResolveOptions, ownDefaultsIndexed = false): Resolution {
   const fatal = parsed.syntax.find((d) => d.severity === 'error');
   if (fatal) throw new BuildrootInputError(`${path}:${fatal.range.start.line + 1}:${fatal.range.start.character + 1}: ${fatal.message}`);
   const family = detectFamily(path, parsed.documents);
@@ -29,7 +36,7 @@ export function resolveText(path: string, text: string, index: ModuleIndex, opti
   }
   if (family !== 'modulemd') throw new BuildrootInputError(`${path}: neither a modulemd document, an overlay nor a .spec`);
   // Defaults documents beside the module join the index, merged as one more file.
-  index.addFile({ streams: [], defaults: readModuleText(text, path).defaults, problems: [] });
+  if (!ownDefaultsIndexed) index.addFile({ streams: [], defaults: readModuleParsed(parsed, path).defaults, problems: [] });
   const subject = parsed.documents.flatMap((d) => streamsOfDocument(d, path));
   if (subject.length === 0) throw new BuildrootInputError(`${path}: no modulemd stream or packager document to resolve`);
   return resolveModule(subject, index, options);
