@@ -38,6 +38,18 @@ describe('hostile YAML', { timeout: 60_000 }, () => {
     assert.equal(r.diagnostics[0].range.start.line, text.split('\n').length - 2, 'on the last line');
   });
 
+  // The error-tolerant parser takes over on a syntax error; its duplicate-key check used to compare every
+  // key with every earlier one (50 s here). The timeout bounds a regression to quadratic work.
+  test('a broken 10 MB document: the syntax error and a duplicate key 60,000 entries later', { timeout: 30_000 }, () => {
+    const body = Array.from({ length: 60000 }, (_, i) => `      c${i}:\n        rationale: ${'r'.repeat(140)}\n`).join('');
+    const text = `${HEAD}  summary: s\n  description: d\n  license:\n    module: [MIT]\n  components:\n    rpms:\n${body}      c7:\n        rationale: again\n`;
+    const r = checkText('m.yaml', text.replace('rationale: r', 'rationale: [r'));
+    assert.deepEqual(r.diagnostics.map((d) => [d.code, d.range.start.line]), [
+      ['yaml.syntax', 11],
+      ['yaml.duplicate-key', text.split('\n').length - 3],
+    ]);
+  });
+
   test('a 5 MB single line is checked', () => {
     const r = checkText('m.yaml', `${HEAD}  summary: ${'x'.repeat(5_000_000)}\n  description: d\n  license: {module: [MIT]}\n  bogus: 1\n`);
     assert.deepEqual(r.diagnostics.map((d) => d.code), ['schema.unknown-key']);

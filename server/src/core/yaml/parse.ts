@@ -124,11 +124,13 @@ export function parseYaml(text: string): ParsedYaml {
 export function parseYamlFull(text: string): ParsedYaml {
   const lines = new LineIndex(text);
   const syntax: Diagnostic[] = [];
-  const docs = parseAllDocuments(text, { customTags: strictBool, uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
+  // The library's own duplicate-key check compares each key with every earlier one (quadratic: 50 s on a
+  // broken 10 MB document); duplicateKeys() does the same check with a set.
+  const docs = parseAllDocuments(text, { customTags: strictBool, uniqueKeys: false, prettyErrors: false, logLevel: 'error' });
   const list = Array.isArray(docs) ? docs : [];
   const documents: YamlDocument[] = [];
   list.forEach((doc, index) => {
-    for (const e of doc.errors) {
+    for (const e of [...doc.errors, ...duplicateKeys(doc)].sort((a, b) => a.pos[0] - b.pos[0])) {
       syntax.push({
         range: lines.range(e.pos[0], e.code === 'DUPLICATE_KEY' ? keyEnd(text, e.pos[0]) : Math.max(e.pos[1], e.pos[0] + 1)),
         severity: 'error',
@@ -185,6 +187,28 @@ export function parseYamlFull(text: string): ParsedYaml {
     documents.push({ index, doc, value, shallow, broken, start: doc.contents?.range?.[0] ?? r[0], end: r[1], locator: new AstLocator(doc) });
   });
   return { text, parser: 'full', lines, documents, syntax };
+}
+
+/** Keys repeated in a mapping, as the library reports them: equal when the same node or equal scalar values. */
+function duplicateKeys(doc: Document.Parsed): { code: string; message: string; pos: [number, number] }[] {
+  const out: { code: string; message: string; pos: [number, number] }[] = [];
+  visit(doc, {
+    Map(_, map) {
+      if (map.items.length < 2) return;
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const k = pair.key;
+        const id = isScalar(k) ? k.value : k;
+        if (!seen.has(id)) {
+          seen.add(id);
+          continue;
+        }
+        const at = (k as Node).range?.[0] ?? 0;
+        out.push({ code: 'DUPLICATE_KEY', message: 'Map keys must be unique', pos: [at, at + 1] });
+      }
+    },
+  });
+  return out;
 }
 
 /** End of a mapping key starting at `start` (up to its `:`), for diagnostics on the whole key. */
