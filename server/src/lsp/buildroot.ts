@@ -46,6 +46,14 @@ export class BuildrootService {
     this.index = undefined;
   }
 
+  /** An open document's modules as the analysis worker read them (huge documents are never parsed here). */
+  setLoaded(uri: string, text: string, file: LoadedFile): void {
+    this.texts.set(uri, text);
+    this.loaded.set(uri, file);
+    this.parsed.delete(uri);
+    this.index = undefined;
+  }
+
   /** Does the index know modules from anywhere but this document (other files, repositories, defaults)? */
   knowsOthers(uri: string): boolean {
     return [...this.texts.keys()].some((u) => u !== uri) || this.settings.moduleRepos.length > 0 || this.settings.defaultsDirs.length > 0;

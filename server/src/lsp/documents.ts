@@ -23,7 +23,7 @@ export class AnalysisCache {
   private readonly cache = new Map<string, Analysis>();
   options: CheckOptions = {};
 
-  get(doc: TextDocument): Analysis {
+  get(doc: Pick<TextDocument, 'uri' | 'version' | 'getText'>): Analysis {
     const hit = this.cache.get(doc.uri);
     if (hit && hit.version === doc.version) return hit;
     const parsed = parseYaml(doc.getText());

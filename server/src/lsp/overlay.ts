@@ -1,9 +1,8 @@
 import type { Connection } from 'vscode-languageserver/node';
-import { componentViews } from '../core/rules/overlay/model';
 import { readState, type ResolvedState } from '../core/overlay/state';
 import { resolveOverlay, type OverlayResolution } from '../core/overlay/resolve';
 import { join, dirname } from 'node:path';
-import type { Analysis } from './documents';
+import type { OverlayAnchor } from './features';
 import { UntrustedError } from './autospec';
 
 /** Resolution of overlay manifests for the editor: on request, with progress and cancel, kept per file. */
@@ -49,23 +48,19 @@ export class OverlayService {
 }
 
 /** One lens row per component: its NEVR (or how to get it) and the generated spec preview. */
-export async function overlayLenses(service: OverlayService, a: Analysis, path: string) {
-  const doc = a.parsed.documents[0];
-  if (!doc || a.result.family !== 'overlay') return [];
+export async function overlayLenses(service: OverlayService, anchors: OverlayAnchor[], uri: string, path: string) {
+  if (anchors.length === 0) return [];
   const { live, state } = await service.known(path);
   const lenses = [];
-  for (const c of componentViews(doc.value)) {
-    const span = doc.locator.firstKey(['components', c.index]) ?? doc.locator.value(['components', c.index]);
-    if (!span) continue;
-    const pos = a.parsed.lines.positionAt(span.start);
-    const range = { start: pos, end: pos };
+  for (const c of anchors) {
+    const range = { start: c.position, end: c.position };
     const hit = live?.components[c.index];
     const recorded = c.name ? state.components[c.name] : undefined;
     const title = hit ? (hit.error ? `⚠ ${hit.error}` : hit.nevr + (hit.warnings.length ? ` ⚠ ${hit.warnings[0]}` : '')) : recorded ? `${recorded.nevr} (last resolution)` : 'Resolve to compute the NEVR';
-    lenses.push({ range, command: { title, command: 'gitoverlay.resolveOverlay', arguments: [a.uri] } });
+    lenses.push({ range, command: { title, command: 'gitoverlay.resolveOverlay', arguments: [uri] } });
     if (hit && !hit.error) {
-      lenses.push({ range, command: { title: 'Preview changelog', command: 'gitoverlay.previewComponentChangelog', arguments: [a.uri, c.index] } });
-      lenses.push({ range, command: { title: 'Preview generated spec', command: 'gitoverlay.previewComponentSpec', arguments: [a.uri, c.index] } });
+      lenses.push({ range, command: { title: 'Preview changelog', command: 'gitoverlay.previewComponentChangelog', arguments: [uri, c.index] } });
+      lenses.push({ range, command: { title: 'Preview generated spec', command: 'gitoverlay.previewComponentSpec', arguments: [uri, c.index] } });
     }
   }
   return lenses;

@@ -14,12 +14,6 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { changelogText } from '../core/autospec/compute';
-import { codeActions } from '../core/features/code-actions';
-import { complete } from '../core/features/completion';
-import { foldingRanges } from '../core/features/folding';
-import { hover } from '../core/features/hover';
-import { definition, references } from '../core/features/navigation';
-import { documentSymbols } from '../core/features/symbols';
 import { WorkspaceIndex } from '../core/index/workspace';
 import { checkSpec } from '../core/spec/diagnostics';
 import { evaluatePreamble } from '../core/spec/preamble';
@@ -31,7 +25,9 @@ import { buildrequireDiagnostics } from '../core/buildroot/diagnostics';
 import { textReport } from '../core/buildroot/report';
 import { AnalysisCache, fsPath, type Analysis } from './documents';
 import { parseYaml } from '../core/yaml/parse';
-import { fromLspDiagnostic, toLspCodeAction, toLspCompletion, toLspDiagnostic, toLspSymbol } from './convert';
+import { toLspDiagnostic } from './convert';
+import { answerFeature, type FeatureMethod, type FeatureParams, type OverlayAnchor } from './features';
+import { BIG_DOCUMENT, BigDocuments, SUPERSEDED } from './big-documents';
 import { indexFile, scanWorkspace } from './workspace';
 
 export interface Settings {
@@ -61,13 +57,60 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const actions = new ActionService(connection);
 
   const isSpec = (uri: string): boolean => /\.spec(\.in)?$/.test(uri);
+  const indexed = new Map<string, Analysis>();
+  /** The analysis on this thread (any size: builds and resolutions of huge documents parse here too). */
   const analysis = (uri: string): Analysis | null => {
     const doc = documents.get(uri);
     if (!doc || isSpec(uri)) return null;
     const a = cache.get(doc);
-    index.update(uri, a.parsed);
-    if (a.result.family === 'modulemd') buildroots.setParsed(uri, a.parsed);
+    if (indexed.get(uri) !== a) {
+      indexed.set(uri, a);
+      index.update(uri, a.parsed);
+      if (a.result.family === 'modulemd') buildroots.setParsed(uri, a.parsed);
+    }
     return a;
+  };
+  const isBig = (doc: TextDocument): boolean => !isSpec(doc.uri) && doc.getText().length >= BIG_DOCUMENT;
+  const big = new BigDocuments(
+    (uri) => {
+      const doc = documents.get(uri);
+      return doc && { version: doc.version, text: doc.getText() };
+    },
+    index,
+    () => cache.options,
+    (m) => connection.console.error(m),
+  );
+
+  /** Huge documents are checked in the analysis worker; the main thread stays free for the others. */
+  const publishBig = (doc: TextDocument): void => {
+    const text = doc.getText();
+    void big.analyze(doc.uri, doc.version).then(
+      (r) => {
+        if (r === SUPERSEDED || documents.get(doc.uri)?.version !== doc.version) return;
+        cache.delete(doc.uri);
+        index.set(doc.uri, r.entries);
+        if (r.modules) buildroots.setLoaded(doc.uri, text, r.modules);
+        void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: r.diagnostics });
+      },
+      (err: Error) => {
+        if (documents.get(doc.uri)?.version !== doc.version) return;
+        const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
+        void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [{ range, severity: 1, source: 'gitoverlay', code: 'internal', message: `gitoverlay could not check this document: ${err.message}` }] });
+      },
+    );
+  };
+
+  /** A document request: from this thread's analysis, or from the worker's for a huge document. */
+  const feature = async <M extends FeatureMethod>(method: M, params: FeatureParams[M], token?: CancellationToken): Promise<unknown> => {
+    const uri = params.textDocument.uri;
+    if (token?.isCancellationRequested) return cancelled();
+    const doc = documents.get(uri);
+    if (!doc || isSpec(uri)) return null;
+    if (isBig(doc)) return big.request(method, uri, doc.version, params, token).catch((err: unknown) => (err instanceof ResponseError ? err : Promise.reject(err)));
+    const a = analysis(uri);
+    if (!a) return null;
+    if (token?.isCancellationRequested) return cancelled();
+    return answerFeature(method, a, params, index);
   };
 
   const publish = (doc: TextDocument): void => {
@@ -75,6 +118,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       void connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
       return;
     }
+    if (isBig(doc)) return publishBig(doc);
     let diagnostics: ReturnType<typeof toLspDiagnostic>[] = [];
     try {
       diagnostics = isSpec(doc.uri) ? checkSpec(doc.getText()).map(toLspDiagnostic) : (analysis(doc.uri)?.result.diagnostics.map(toLspDiagnostic) ?? []);
@@ -91,7 +135,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   /** Buildrequires checked against the module index (only when the index knows other modules). */
   const withBuildroot = async (doc: TextDocument, base: ReturnType<typeof toLspDiagnostic>[]): Promise<ReturnType<typeof toLspDiagnostic>[]> => {
-    const a = isSpec(doc.uri) ? null : analysis(doc.uri);
+    // Huge documents: resolution would parse on this thread (the Buildroot view still resolves them).
+    const a = isSpec(doc.uri) || isBig(doc) ? null : analysis(doc.uri);
     if (!a || a.result.family !== 'modulemd' || !/\bbuildrequires\s*:/.test(a.parsed.text)) return base;
     // Nothing to check against when only this document defines modules (and no work on each keystroke).
     if (!buildroots.knowsOthers(doc.uri)) return base;
@@ -143,6 +188,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     cache.options = { strictUnknownKeys: settings.strictUnknownKeys };
     if (changed) {
       cache.clear();
+      indexed.clear();
+      big.reset();
       for (const doc of documents.all()) publish(doc);
     }
   };
@@ -285,8 +332,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onCodeLens(async (params) => {
     if (!isSpec(params.textDocument.uri)) {
-      const a = analysis(params.textDocument.uri);
-      return a ? overlayLenses(overlays, a, fsPath(params.textDocument.uri)) : [];
+      const anchors = await feature('gitoverlay/overlayAnchors', params);
+      return (Array.isArray(anchors) ? overlayLenses(overlays, anchors as OverlayAnchor[], params.textDocument.uri, fsPath(params.textDocument.uri)) : anchors) as never;
     }
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return [];
@@ -325,27 +372,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return lens;
   });
 
-  const withAnalysis = <T>(uri: string, token: CancellationToken, fn: (a: Analysis) => T): T | null | ResponseError<void> => {
-    if (token.isCancellationRequested) return cancelled();
-    const a = analysis(uri);
-    if (!a) return null;
-    if (token.isCancellationRequested) return cancelled();
-    return fn(a);
-  };
-
-  connection.onCompletion((params, token) =>
-    withAnalysis(params.textDocument.uri, token, (a) =>
-      complete({ parsed: a.parsed, result: a.result, offset: a.parsed.lines.offsetAt(params.position), index }).map((c) => toLspCompletion(c, a.parsed.lines)),
-    ),
-  );
+  connection.onCompletion((params, token) => feature('textDocument/completion', params, token) as never);
 
   connection.onHover(async (params, token) => {
     if (isSpec(params.textDocument.uri)) return specHover(params.textDocument.uri, params.position);
-    const base = withAnalysis(params.textDocument.uri, token, (a) => {
-      const h = hover(a.parsed, a.result, a.parsed.lines.offsetAt(params.position), index);
-      return h ? { contents: { kind: 'markdown' as const, value: h.contents }, range: h.range } : null;
-    });
-    if (!base || base instanceof ResponseError) return base;
+    const base = (await feature('textDocument/hover', params, token)) as { contents: { value: string } } | ResponseError<void> | null;
+    const doc = documents.get(params.textDocument.uri);
+    if (!base || base instanceof ResponseError || !doc || isBig(doc)) return base as never;
     // On a buildrequire: which stream the buildroot gets, and why.
     const a = analysis(params.textDocument.uri);
     const node = a?.parsed.documents.map((d) => d.locator.nodeAt(a.parsed.lines.offsetAt(params.position))).find((n) => n !== null);
@@ -358,7 +391,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         base.contents.value += `\n\nIn the buildroot: ${chosen.map((m) => `\`${m!.nsvc}\` (${m!.reason})`).join('; ')}`;
       }
     }
-    return base;
+    return base as never;
   });
 
   /** Hover on %autorelease / %autochangelog in a spec: what they expand to. */
@@ -391,28 +424,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return null;
   };
 
-  connection.onCodeAction((params, token) =>
-    withAnalysis(params.textDocument.uri, token, (a) =>
-      codeActions(a.parsed, a.result, params.context.diagnostics.map(fromLspDiagnostic)).map((x) => toLspCodeAction(x, params.textDocument.uri)),
-    ),
-  );
-
-  connection.onDocumentSymbol((params, token) => withAnalysis(params.textDocument.uri, token, (a) => documentSymbols(a.parsed, a.result).map(toLspSymbol)));
-
-  connection.onDefinition((params, token) =>
-    withAnalysis(params.textDocument.uri, token, (a) => {
-      const r = definition(a.parsed, a.result, a.parsed.lines.offsetAt(params.position));
-      return r ? { uri: params.textDocument.uri, range: r } : null;
-    }),
-  );
-
-  connection.onReferences((params, token) =>
-    withAnalysis(params.textDocument.uri, token, (a) =>
-      references(a.parsed, a.result, a.parsed.lines.offsetAt(params.position), params.context.includeDeclaration).map((range) => ({ uri: params.textDocument.uri, range })),
-    ),
-  );
-
-  connection.onFoldingRanges((params, token) => withAnalysis(params.textDocument.uri, token, (a) => (a.result.family ? foldingRanges(a.parsed) : [])));
+  connection.onCodeAction((params, token) => feature('textDocument/codeAction', params, token) as never);
+  connection.onDocumentSymbol((params, token) => feature('textDocument/documentSymbol', params, token) as never);
+  connection.onDefinition((params, token) => feature('textDocument/definition', params, token) as never);
+  connection.onReferences((params, token) => feature('textDocument/references', params, token) as never);
+  connection.onFoldingRanges((params, token) => feature('textDocument/foldingRange', params, token) as never);
 
   documents.onDidOpen((e) => publish(e.document));
   documents.onDidChangeContent((e) => schedule(e.document));
@@ -420,6 +436,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     clearTimeout(timers.get(e.document.uri));
     timers.delete(e.document.uri);
     cache.delete(e.document.uri);
+    indexed.delete(e.document.uri);
+    big.forget(e.document.uri);
     lastChange.delete(e.document.uri);
     void indexFile(index, e.document.uri, (uri, text) => buildroots.setText(uri, text));
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });

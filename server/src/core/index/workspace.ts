@@ -22,7 +22,7 @@ export interface DefaultsEntry {
   uri: string;
 }
 
-interface FileEntries {
+export interface FileEntries {
   streams: StreamEntry[];
   defaults: DefaultsEntry[];
   /** module -> streams named in dependencies (platform:f41 and friends). */
@@ -32,17 +32,43 @@ interface FileEntries {
 /** Every modulemd and defaults document of the workspace: what completion, hover and checks ask. */
 export class WorkspaceIndex {
   private readonly files = new Map<string, FileEntries>();
+  /** Bumped on every change: a copy elsewhere (the analysis worker) knows when to refresh. */
+  generation = 0;
 
   get size(): number {
     return this.files.size;
   }
 
   remove(uri: string): void {
-    this.files.delete(uri);
+    if (this.files.delete(uri)) this.generation++;
+  }
+
+  /** Every file's entries (plain data: it crosses to a worker thread). */
+  export(): [string, FileEntries][] {
+    return [...this.files];
+  }
+
+  /** Replaces the whole index with an export of another. */
+  import(files: [string, FileEntries][]): void {
+    this.files.clear();
+    for (const [uri, entries] of files) this.files.set(uri, entries);
+    this.generation++;
+  }
+
+  /** Sets one file's entries (computed elsewhere, e.g. by the analysis worker). */
+  set(uri: string, entries: FileEntries | null): void {
+    if (entries && (entries.streams.length || entries.defaults.length || entries.referenced.size)) this.files.set(uri, entries);
+    else this.files.delete(uri);
+    this.generation++;
   }
 
   /** Re-reads the entries of one file from its parsed documents. */
   update(uri: string, parsed: ParsedYaml): void {
+    this.set(uri, WorkspaceIndex.entriesOf(uri, parsed));
+  }
+
+  /** The modules, streams and defaults one file defines. */
+  static entriesOf(uri: string, parsed: ParsedYaml): FileEntries {
     const entries: FileEntries = { streams: [], defaults: [], referenced: new Map() };
     for (const d of parsed.documents) {
       const v = d.value;
@@ -87,8 +113,7 @@ export class WorkspaceIndex {
         }
       }
     }
-    if (entries.streams.length || entries.defaults.length || entries.referenced.size) this.files.set(uri, entries);
-    else this.files.delete(uri);
+    return entries;
   }
 
   private *all(): Iterable<FileEntries> {

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { WorkspaceIndex } from '../../server/src/core/index/workspace';
+import { BigDocuments, SUPERSEDED } from '../../server/src/lsp/big-documents';
+import { codesOf, LspClient, positionOf } from './lsp-client';
+
+const HEAD = 'document: modulemd\nversion: 2\ndata:\n';
+
+/** A 10 MB module document; `broken` puts a syntax error on line 10 so the slower full parser runs. */
+function huge(broken: boolean): string {
+  const body = Array.from({ length: 60000 }, (_, i) => `      c${i}:\n        rationale: ${'r'.repeat(140)}\n`).join('');
+  const text = `${HEAD}  name: huge\n  stream: s\n  summary: s\n  description: d\n  license:\n    module: [MIT]\n  components:\n    rpms:\n${body}  bogus: 1\n`;
+  return broken ? text.replace('rationale: r', 'rationale: [r') : text;
+}
+const SMALL = `${HEAD}  summary: s\n  description: d\n  license:\n    module: [MIT]\n  bogus: 1\n`;
+
+describe('a huge document never blocks the others', { timeout: 120_000 }, () => {
+  let client: LspClient;
+  before(async () => {
+    client = new LspClient();
+    await client.initialize();
+  });
+  after(() => client.close());
+
+  test('a small document opened while a broken 10 MB one is checked gets its diagnostics first', async () => {
+    const order: string[] = [];
+    const bigUri = 'file:///big/huge.yaml';
+    const smallUri = 'file:///big/small.yaml';
+    const bigDone = client.open(bigUri, huge(true)).then((p) => (order.push('huge'), p));
+    // Sent right after: on one thread it would wait for the huge document's parse (seconds).
+    const small = await client.open(smallUri, SMALL).then((p) => (order.push('small'), p));
+    assert.deepEqual(codesOf(small.diagnostics), ['schema.unknown-key']);
+    // Requests on the small document are answered meanwhile too.
+    const symbols = (await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri: smallUri } })) as { name: string }[];
+    assert.deepEqual(symbols.map((s) => s.name), ['(name from repository):(stream from branch)']);
+    order.push('small-symbols');
+    const bigDiags = await bigDone;
+    assert.deepEqual(order, ['small', 'small-symbols', 'huge']);
+    assert.deepEqual(codesOf(bigDiags.diagnostics), ['yaml.syntax']);
+    assert.equal(bigDiags.diagnostics[0].range.start.line, 13);
+  });
+
+  test('requests on the huge document are answered from the worker: symbols, completion, hover', async () => {
+    const uri = 'file:///big/huge-ok.yaml';
+    const text = huge(false);
+    const diags = await client.open(uri, text);
+    assert.deepEqual(codesOf(diags.diagnostics), ['schema.unknown-key']);
+    assert.equal(diags.diagnostics[0].range.start.line, text.split('\n').length - 2, 'on the last line');
+    const symbols = (await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as { name: string; children?: { name: string }[] }[];
+    assert.ok(JSON.stringify(symbols).includes('c59999'));
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'rationale') })) as { contents: { value: string } };
+    assert.match(hover.contents.value, /rationale/i);
+    const completion = (await client.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: text.split('\n').length - 2, character: 2 } })) as { label: string }[];
+    assert.ok(completion.some((c) => c.label === 'summary' || c.label === 'api' || c.label === 'profiles'), completion.map((c) => c.label).join(','));
+    // The worker's analysis fed the workspace index: a small document completes the huge one's module name.
+    const dep = `${HEAD}  summary: s\n  description: d\n  license:\n    module: [MIT]\n  dependencies:\n    - buildrequires:\n        \n`;
+    await client.open('file:///big/dep.yaml', dep);
+    const names = (await client.connection.sendRequest('textDocument/completion', { textDocument: { uri: 'file:///big/dep.yaml' }, position: { line: 9, character: 8 } })) as { label: string }[];
+    assert.ok(names.some((c) => c.label === 'huge'), names.map((c) => c.label).join(','));
+  });
+
+  test('an edit supersedes the running check: only the new version is published', async () => {
+    const uri = 'file:///big/edited.yaml';
+    const text = huge(true);
+    const first = client.open(uri, text).catch(() => null);
+    const fixed = await client.edit(uri, [{ range: { start: positionOf(text, 'rationale: [r', 11), end: positionOf(text, 'rationale: [r', 12) }, newText: '' }]);
+    assert.deepEqual(codesOf(fixed.diagnostics), ['schema.unknown-key']);
+    void first;
+    assert.deepEqual(client.publishedFor(uri).map((p) => p.version), [2], 'version 1 was never published');
+  });
+});
+
+describe('the analysis worker queue', { timeout: 120_000 }, () => {
+  test('a newer version cancels the running analysis (the worker is restarted) and drops queued requests', async () => {
+    const docs = new Map<string, { version: number; text: string }>();
+    const big = new BigDocuments((uri) => docs.get(uri), new WorkspaceIndex(), () => ({}), () => undefined);
+    try {
+      docs.set('file:///a.yaml', { version: 1, text: huge(true) });
+      const v1 = big.analyze('file:///a.yaml', 1);
+      const symbols = big.request('textDocument/documentSymbol', 'file:///a.yaml', 1, { textDocument: { uri: 'file:///a.yaml' } });
+      await new Promise((r) => setTimeout(r, 300)); // the worker is parsing version 1 now
+      docs.set('file:///a.yaml', { version: 2, text: SMALL });
+      const v2 = big.analyze('file:///a.yaml', 2);
+      assert.equal(await v1, SUPERSEDED);
+      await assert.rejects(symbols, (err: { code: number }) => err.code === -32801, 'ContentModified');
+      const r = await v2;
+      assert.notEqual(r, SUPERSEDED);
+      assert.deepEqual(r !== SUPERSEDED && r.diagnostics.map((d) => d.code), ['schema.unknown-key']);
+      assert.equal(big.starts, 2, 'the worker parsing version 1 was terminated');
+    } finally {
+      big.dispose();
+    }
+  });
+
+  test('a failing worker answers with an error and the next job gets a new worker', async () => {
+    const docs = new Map([['file:///b.yaml', { version: 1, text: SMALL }]]);
+    const broken = new BigDocuments((uri) => docs.get(uri), new WorkspaceIndex(), () => ({}), () => undefined, '/nonexistent/worker.js');
+    await assert.rejects(broken.analyze('file:///b.yaml', 1), /analysis of file:\/\/\/b.yaml stopped/);
+    broken.dispose();
+  });
+});
