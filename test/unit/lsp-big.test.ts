@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { WorkspaceIndex } from '../../server/src/core/index/workspace';
 import { BigDocuments, SUPERSEDED } from '../../server/src/lsp/big-documents';
@@ -67,6 +70,34 @@ describe('a huge document never blocks the others', { timeout: 120_000 }, () => 
     assert.deepEqual(codesOf(fixed.diagnostics), ['schema.unknown-key']);
     void first;
     assert.deepEqual(client.publishedFor(uri).map((p) => p.version), [2], 'version 1 was never published');
+  });
+});
+
+describe('a huge module file in the workspace', { timeout: 120_000 }, () => {
+  test('is read by the worker during the scan: its module completes and resolves in a small document', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gitoverlay-big-'));
+    writeFileSync(join(dir, 'huge.yaml'), huge(false).replace('  stream: s\n', '  stream: s\n  version: 1\n  context: c0ffee42\n'));
+    const client = new LspClient();
+    try {
+      await client.initialize(dir);
+      const uri = `file://${dir}/dep.yaml`;
+      const dep = `${HEAD}  summary: s\n  description: d\n  license:\n    module: [MIT]\n  dependencies:\n    - buildrequires:\n        \n`;
+      await client.open(uri, dep);
+      let labels: string[] = [];
+      for (let i = 0; i < 100 && !labels.includes('huge'); i++) {
+        const items = (await client.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 9, character: 8 } })) as { label: string }[];
+        labels = items.map((c) => c.label);
+        if (!labels.includes('huge')) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(labels.includes('huge'), labels.join(','));
+      const r = (await client.connection.sendRequest('gitoverlay/buildroot', { uri: `file://${dir}/needs.yaml` })) as { report?: string; error?: string };
+      assert.match(r.error ?? '', /ENOENT/, 'a file that does not exist: a clear error');
+      writeFileSync(join(dir, 'needs.yaml'), `${HEAD}  summary: s\n  description: d\n  license:\n    module: [MIT]\n  dependencies:\n    - buildrequires:\n        huge: [s]\n`);
+      const ok = (await client.connection.sendRequest('gitoverlay/buildroot', { uri: `file://${dir}/needs.yaml` })) as { report: string };
+      assert.match(ok.report, /huge:s:1:c0ffee42/);
+    } finally {
+      await client.close();
+    }
   });
 });
 

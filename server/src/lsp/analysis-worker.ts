@@ -6,6 +6,7 @@ import { WorkspaceIndex, type FileEntries } from '../core/index/workspace';
 import type { CheckOptions } from '../core/check/check';
 import { readModuleParsed, type LoadedFile } from '../core/buildroot/index';
 import { fsPath } from './documents';
+import { parseYaml } from '../core/yaml/parse';
 import { AnalysisCache } from './documents';
 import { answerFeature, type FeatureMethod } from './features';
 import { toLspDiagnostic } from './convert';
@@ -19,7 +20,7 @@ export interface WorkerJob {
   options: CheckOptions;
   /** The main thread's workspace index, when it changed since the last job. */
   index?: [string, FileEntries][];
-  method: 'analyze' | FeatureMethod;
+  method: 'analyze' | 'index' | FeatureMethod;
   params?: unknown;
 }
 
@@ -42,6 +43,11 @@ function run(m: WorkerJob): unknown {
   if (JSON.stringify(cache.options) !== JSON.stringify(m.options)) {
     cache.options = m.options;
     cache.clear();
+  }
+  if (m.method === 'index') {
+    // A file that is not open: read for the indexes, not kept.
+    const parsed = parseYaml(m.text ?? '');
+    return { entries: WorkspaceIndex.entriesOf(m.uri, parsed), modules: readModuleParsed(parsed, fsPath(m.uri)) };
   }
   if (m.text !== undefined) texts.set(m.uri, { version: m.version, text: m.text });
   const held = texts.get(m.uri);

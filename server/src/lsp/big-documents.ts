@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { LSPErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver/node';
 import type { CheckOptions } from '../core/check/check';
-import type { WorkspaceIndex } from '../core/index/workspace';
+import type { FileEntries, WorkspaceIndex } from '../core/index/workspace';
+import type { LoadedFile } from '../core/buildroot/index';
 import type { AnalyzeValue, WorkerJob, WorkerReply } from './analysis-worker';
 import type { FeatureMethod, FeatureParams } from './features';
 
@@ -14,6 +15,8 @@ export const BIG_DOCUMENT = 1 << 20;
 
 interface Job {
   uri: string;
+  /** A file's text read from disk (no version to check against the editor's). */
+  text?: string;
   version: number;
   method: WorkerJob['method'];
   params?: unknown;
@@ -60,6 +63,11 @@ export class BigDocuments {
 
   request<M extends FeatureMethod>(method: M, uri: string, version: number, params: FeatureParams[M], token?: CancellationToken): Promise<unknown> {
     return this.enqueue({ uri, version, method, params, token });
+  }
+
+  /** The index entries and modules of a huge file that is not open (read during the workspace scan). */
+  readFile(uri: string, text: string): Promise<{ entries: FileEntries; modules: LoadedFile } | typeof SUPERSEDED> {
+    return this.enqueue({ uri, version: -1, text, method: 'index' }) as Promise<{ entries: FileEntries; modules: LoadedFile } | typeof SUPERSEDED>;
   }
 
   /** The document was closed: its jobs are dropped and the worker forgets its text. */
@@ -158,14 +166,15 @@ export class BigDocuments {
         job.reject(new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled'));
         continue;
       }
-      const doc = this.current(job.uri);
+      const doc = job.text !== undefined ? { version: job.version, text: job.text } : this.current(job.uri);
       if (!doc || doc.version !== job.version) {
         settleStale(job);
         continue;
       }
       this.worker ??= this.spawn();
       const message: WorkerJob = { job: this.nextId++, uri: job.uri, version: job.version, options: this.options(), method: job.method, params: job.params };
-      if (this.held.get(job.uri) !== job.version) {
+      if (job.text !== undefined) message.text = job.text;
+      else if (this.held.get(job.uri) !== job.version) {
         message.text = doc.text;
         this.held.set(job.uri, job.version);
       }
@@ -180,6 +189,6 @@ export class BigDocuments {
 }
 
 function settleStale(job: Job): void {
-  if (job.method === 'analyze') job.resolve(SUPERSEDED);
+  if (job.method === 'analyze' || job.method === 'index') job.resolve(SUPERSEDED);
   else job.reject(contentModified());
 }

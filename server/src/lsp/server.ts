@@ -28,7 +28,7 @@ import { parseYaml } from '../core/yaml/parse';
 import { toLspDiagnostic } from './convert';
 import { answerFeature, type FeatureMethod, type FeatureParams, type OverlayAnchor } from './features';
 import { BIG_DOCUMENT, BigDocuments, SUPERSEDED } from './big-documents';
-import { indexFile, scanWorkspace } from './workspace';
+import { indexFile, scanWorkspace, type ModuleTextSink, type ReadBig } from './workspace';
 
 export interface Settings {
   enable: boolean;
@@ -80,6 +80,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     () => cache.options,
     (m) => connection.console.error(m),
   );
+
+  const moduleText: ModuleTextSink = (uri, text, modules) => (modules && text !== undefined ? buildroots.setLoaded(uri, text, modules) : buildroots.setText(uri, text));
+  // Superseded (the file was opened, or the settings changed): the newer analysis sets the entries.
+  const readBig: ReadBig = async (uri, text) => {
+    const r = await big.readFile(uri, text);
+    return r === SUPERSEDED ? null : r;
+  };
 
   /** Huge documents are checked in the analysis worker; the main thread stays free for the others. */
   const publishBig = (doc: TextDocument): void => {
@@ -225,7 +232,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       void connection.workspace.getConfiguration('gitoverlay').then(applySettings, () => undefined);
     }
     if (folders.length) {
-      void scanWorkspace(index, folders, (uri) => documents.get(uri) !== undefined, (uri, text) => buildroots.setText(uri, text)).then(
+      void scanWorkspace(index, folders, (uri) => documents.get(uri) !== undefined, moduleText, readBig).then(
         (n) => connection.console.log(`gitoverlay: indexed ${index.size} module file(s) among ${n} YAML file(s)`),
         (err) => connection.console.error(`gitoverlay: workspace scan failed: ${err}`),
       );
@@ -242,7 +249,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const change of params.changes) {
       if (documents.get(change.uri)) continue; // the open editor's text wins
       if (change.type === 3) (index.remove(change.uri), buildroots.setText(change.uri, undefined));
-      else void indexFile(index, change.uri, (uri, text) => buildroots.setText(uri, text));
+      else void indexFile(index, change.uri, moduleText, readBig);
     }
   });
 
@@ -439,7 +446,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     indexed.delete(e.document.uri);
     big.forget(e.document.uri);
     lastChange.delete(e.document.uri);
-    void indexFile(index, e.document.uri, (uri, text) => buildroots.setText(uri, text));
+    void indexFile(index, e.document.uri, moduleText, readBig);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
