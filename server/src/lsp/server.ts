@@ -26,6 +26,7 @@ import { textReport } from '../core/buildroot/report';
 import { AnalysisCache, fsPath, type Analysis } from './documents';
 import { parseYaml } from '../core/yaml/parse';
 import { toLspDiagnostic } from './convert';
+import { checkParams, installFaultHandlers } from './faults';
 import { answerFeature, type FeatureMethod, type FeatureParams, type OverlayAnchor } from './features';
 import { BIG_DOCUMENT, BigDocuments, SUPERSEDED } from './big-documents';
 import { indexFile, scanWorkspace, type ModuleTextSink, type ReadBig } from './workspace';
@@ -44,6 +45,7 @@ function cancelled(): ResponseError<void> {
 
 /** Wires the engine to LSP. Every feature lives in core/features; this file only connects them. */
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Connection {
+  installFaultHandlers(connection);
   const documents = new TextDocuments(TextDocument);
   const cache = new AnalysisCache();
   const index = new WorkspaceIndex();
@@ -70,7 +72,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     return a;
   };
-  const isBig = (doc: TextDocument): boolean => !isSpec(doc.uri) && doc.getText().length >= BIG_DOCUMENT;
+  const isBig = (doc: TextDocument): boolean => !isSpec(doc.uri) && (doc.getText() ?? '').length >= BIG_DOCUMENT;
   const big = new BigDocuments(
     (uri) => {
       const doc = documents.get(uri);
@@ -121,6 +123,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   };
 
   const publish = (doc: TextDocument): void => {
+    try {
+      publishNow(doc);
+    } catch (err) {
+      connection.console.error(`gitoverlay: checking ${doc.uri} failed: ${(err as Error).stack ?? err}`);
+    }
+  };
+  const publishNow = (doc: TextDocument): void => {
     if (!settings.enable) {
       void connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
       return;
@@ -253,16 +262,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   });
 
-  connection.onNotification('gitoverlay/trust', (p: { trusted: boolean }) => {
-    autospec.trusted = p.trusted;
-    overlays.trusted = p.trusted;
-    actions.trusted = p.trusted;
+  connection.onNotification('gitoverlay/trust', (p: { trusted?: unknown } | null) => {
+    // Anything but an explicit `true` leaves the workspace untrusted.
+    const trusted = p?.trusted === true;
+    autospec.trusted = trusted;
+    overlays.trusted = trusted;
+    actions.trusted = trusted;
     autospec.invalidate();
   });
   connection.onNotification('gitoverlay/historyChanged', () => autospec.invalidate());
 
   // The Buildroot view and preview: modules (with the reason each is there) and RPMs per expansion.
-  connection.onRequest('gitoverlay/buildroot', async (p: { uri: string }) => {
+  connection.onRequest('gitoverlay/buildroot', async (raw: unknown) => {
+    const p = checkParams<{ uri: string }>('gitoverlay/buildroot', raw, { uri: 'string' });
     const doc = documents.get(p.uri);
     try {
       const text = doc?.getText() ?? (await (await import('node:fs/promises')).readFile(fsPath(p.uri), 'utf8'));
@@ -274,7 +286,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   // Previews of what the build system generates: the changelog and the processed spec.
-  connection.onRequest('gitoverlay/preview', async (p: { uri: string; kind: 'changelog' | 'spec' | 'component-spec' | 'component-changelog'; index?: number }) => {
+  connection.onRequest('gitoverlay/preview', async (raw: unknown) => {
+    const p = checkParams<{ uri: string; kind: 'changelog' | 'spec' | 'component-spec' | 'component-changelog'; index?: number }>('gitoverlay/preview', raw, { uri: 'string', kind: 'string', index: 'number?' });
     const path = fsPath(p.uri);
     if (p.kind === 'component-spec' || p.kind === 'component-changelog') {
       const text = p.kind === 'component-spec' ? overlays.spec(path, p.index ?? -1) : overlays.changelog(path, p.index ?? -1);
@@ -299,33 +312,49 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   };
   connection.onRequest('gitoverlay/buildableModules', () => buildroots.buildableModules());
-  connection.onRequest('gitoverlay/overlayComponents', async (p: { uri: string }) => {
+  connection.onRequest('gitoverlay/overlayComponents', async (raw: unknown) => {
+    const p = checkParams<{ uri: string }>('gitoverlay/overlayComponents', raw, { uri: 'string' });
     const a = analysis(p.uri);
     if (a) return a.result.family === 'overlay' ? actions.components(a.parsed.documents[0]?.value) : [];
     // Not open in the editor (the task provider asks for every overlay): read it from disk.
     const text = await (await import('node:fs/promises')).readFile(fsPath(p.uri), 'utf8').catch(() => '');
     return actions.components(parseYaml(text).documents[0]?.value);
   });
-  connection.onRequest('gitoverlay/build', (p: { uri: string; components?: string[] }) =>
+  connection.onRequest('gitoverlay/build', (raw: unknown) =>
     answer(async () => {
+      const p = checkParams<{ uri: string; components?: string[] }>('gitoverlay/build', raw, { uri: 'string', components: 'string[]?' });
       const a = analysis(p.uri);
       if (!a || a.result.family !== 'overlay') throw new Error('not an overlay manifest');
       return actions.build(fsPath(p.uri), a.parsed.documents[0]?.value, p.components);
     }),
   );
-  connection.onRequest('gitoverlay/revertCandidates', (p: { uri: string }) => answer(() => actions.candidates(fsPath(p.uri))));
-  connection.onRequest('gitoverlay/revertPreview', (p: { uri: string; commit: string }) => answer(() => actions.preview(fsPath(p.uri), p.commit)));
-  connection.onRequest('gitoverlay/revertApply', (p: { uri: string; commit: string; bumpOnCollision?: boolean; allowCollision?: boolean }) =>
+  connection.onRequest('gitoverlay/revertCandidates', (raw: unknown) =>
+    answer(() => actions.candidates(fsPath(checkParams<{ uri: string }>('gitoverlay/revertCandidates', raw, { uri: 'string' }).uri))),
+  );
+  connection.onRequest('gitoverlay/revertPreview', (raw: unknown) =>
+    answer(() => {
+      const p = checkParams<{ uri: string; commit: string }>('gitoverlay/revertPreview', raw, { uri: 'string', commit: 'string' });
+      return actions.preview(fsPath(p.uri), p.commit);
+    }),
+  );
+  connection.onRequest('gitoverlay/revertApply', (raw: unknown) =>
     answer(async () => {
+      const p = checkParams<{ uri: string; commit: string; bumpOnCollision?: boolean; allowCollision?: boolean }>('gitoverlay/revertApply', raw, {
+        uri: 'string',
+        commit: 'string',
+        bumpOnCollision: 'boolean?',
+        allowCollision: 'boolean?',
+      });
       const r = await actions.revert(fsPath(p.uri), p.commit, { bumpOnCollision: p.bumpOnCollision, allowCollision: p.allowCollision });
       autospec.invalidate();
       return r;
     }),
   );
-  connection.onRequest('gitoverlay/push', (p: { uri: string }) => answer(() => actions.push(fsPath(p.uri))));
+  connection.onRequest('gitoverlay/push', (raw: unknown) => answer(() => actions.push(fsPath(checkParams<{ uri: string }>('gitoverlay/push', raw, { uri: 'string' }).uri))));
 
   // Overlay components: resolve on request (clones mirrors: never implicitly), then show NEVRs.
-  connection.onRequest('gitoverlay/resolve', async (p: { uri: string }) => {
+  connection.onRequest('gitoverlay/resolve', async (raw: unknown) => {
+    const p = checkParams<{ uri: string }>('gitoverlay/resolve', raw, { uri: 'string' });
     const a = analysis(p.uri);
     if (!a || a.result.family !== 'overlay') return { error: 'not an overlay manifest' };
     try {

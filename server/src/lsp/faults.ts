@@ -1,0 +1,37 @@
+import { ErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
+
+/**
+ * The server survives its own faults. A request handler that throws is answered with an error by the
+ * JSON-RPC layer; this catches what runs outside a handler (timers, promise chains) so one bad
+ * document never takes the server down for the others.
+ */
+export function installFaultHandlers(connection: Connection): void {
+  const report = (what: string) => (err: unknown) => {
+    try {
+      connection.console.error(`gitoverlay: ${what} (the server keeps running): ${(err as Error)?.stack ?? String(err)}`);
+    } catch {
+      /* the connection is gone: nothing to tell */
+    }
+  };
+  process.on('uncaughtException', report('internal error'));
+  process.on('unhandledRejection', report('unhandled rejection'));
+}
+
+type Shape = Record<string, 'string' | 'string?' | 'number?' | 'boolean?' | 'string[]?'>;
+
+/** The parameters of one of our requests, checked: a clear InvalidParams error instead of a TypeError. */
+export function checkParams<T>(method: string, params: unknown, shape: Shape): T {
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+    throw new ResponseError(ErrorCodes.InvalidParams, `${method}: expected an object of parameters`);
+  }
+  const p = params as Record<string, unknown>;
+  for (const [key, type] of Object.entries(shape)) {
+    const value = p[key];
+    const optional = type.endsWith('?');
+    if (value === undefined && optional) continue;
+    const base = type.replace('?', '');
+    const ok = base === 'string[]' ? Array.isArray(value) && value.every((v) => typeof v === 'string') : typeof value === base;
+    if (!ok) throw new ResponseError(ErrorCodes.InvalidParams, `${method}: "${key}" must be a ${base.replace('[]', ' array')}`);
+  }
+  return params as T;
+}
