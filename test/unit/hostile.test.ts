@@ -75,4 +75,28 @@ describe('hostile YAML', { timeout: 60_000 }, () => {
   test('a binary file that is not ours stays silent (no diagnostics for unrelated YAML)', () => {
     assert.deepEqual(checkText('blob.yaml', '\u0000\u0001\u0002garbage: [').diagnostics, []);
   });
+
+  // Bounded memory: every hostile document is checked by the CLI in a V8 heap capped at 192 MB (an
+  // unbounded expansion dies with "heap out of memory" and exit code 134 instead of exit code 1).
+  test('each hostile document is checked within a 192 MB heap', { timeout: 120_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gitoverlay-hostile-'));
+    const body = Array.from({ length: 60000 }, (_, i) => `      c${i}:\n        rationale: ${'r'.repeat(140)}\n`).join('');
+    const big = `${HEAD}  summary: s\n  description: d\n  license:\n    module: [MIT]\n  components:\n    rpms:\n${body}  bogus: 1\n`;
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    const cases: [string, string, string][] = [
+      ['10mb.yaml', big, 'schema.unknown-key'],
+      ['10mb-broken.yaml', big.replace('rationale: r', 'rationale: [r'), 'yaml.syntax'],
+      ['deep.yaml', `${HEAD}  xmd: ${'['.repeat(10000)}${']'.repeat(10000)}\n`, 'yaml.syntax'],
+      ['bomb.yaml', `${HEAD}  xmd:\n${bomb.map((l) => `    ${l}`).join('\n')}\n`, 'yaml.alias-limit'],
+      ['line.yaml', `${HEAD}  summary: ${'x'.repeat(5_000_000)}\n  description: d\n  license: {module: [MIT]}\n  bogus: 1\n`, 'schema.unknown-key'],
+    ];
+    for (const [name, text, code] of cases) {
+      writeFileSync(join(dir, name), text);
+      const r = spawnSync(process.execPath, ['--max-old-space-size=192', join(ROOT, 'bin/gitoverlay.js'), 'check', '--format', 'json', join(dir, name)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      assert.equal(r.status, 1, `${name}: exit ${r.status} ${r.signal ?? ''} ${r.stderr.slice(-300)}`);
+      const codes = (JSON.parse(r.stdout) as { files: { diagnostics: { code: string }[] }[] }).files[0].diagnostics.map((d) => d.code);
+      assert.ok(codes.includes(code), `${name}: ${codes.join(', ')}`);
+    }
+  });
 });
