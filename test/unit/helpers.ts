@@ -60,3 +60,15 @@ export function show(list: Diagnostic[]): string[] {
 export function withCode(text: string, code: string, path = 'module.yaml'): Diagnostic[] {
   return diagnostics(text, path).filter((d) => d.code === code);
 }
+
+/** `components.rpms` entries (at 6 spaces) with 140-character rationales: 60,000 of them make 10 MB. */
+export function manyComponents(n = 60000): string {
+  return Array.from({ length: n }, (_, i) => `      c${i}:\n        rationale: ${'r'.repeat(140)}\n`).join('');
+}
+
+/** A billion-laughs mapping (11 levels of ten aliases each), for `data.xmd` at 4 spaces. */
+export function aliasBomb(): string {
+  const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 12; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+  return lines.map((l) => `    ${l}\n`).join('');
+}

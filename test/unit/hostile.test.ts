@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { checkText } from '../../server/src/core/check/check';
-import { ROOT } from './helpers';
+import { aliasBomb, manyComponents, ROOT } from './helpers';
 
 const HEAD = 'document: modulemd\nversion: 2\ndata:\n';
 
@@ -23,14 +23,12 @@ describe('hostile YAML', { timeout: 60_000 }, () => {
   });
 
   test('an alias bomb is refused (the parser bounds alias expansion)', () => {
-    const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 12; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
-    const r = checkText('m.yaml', `document: modulemd\nversion: 2\ndata:\n  xmd:\n${lines.map((l) => `    ${l}`).join('\n')}\n`);
+    const r = checkText('m.yaml', `${HEAD}  xmd:\n${aliasBomb()}`);
     assert.ok(r.diagnostics.some((d) => d.code === 'yaml.alias-limit'));
   });
 
   test('a 10 MB document is checked to the end', () => {
-    const body = Array.from({ length: 60000 }, (_, i) => `      c${i}:\n        rationale: ${'r'.repeat(140)}\n`).join('');
+    const body = manyComponents();
     const text = `${HEAD}  summary: s\n  description: d\n  license:\n    module: [MIT]\n  components:\n    rpms:\n${body}  bogus: 1\n`;
     assert.ok(text.length > 10_000_000);
     const r = checkText('m.yaml', text);
@@ -41,7 +39,7 @@ describe('hostile YAML', { timeout: 60_000 }, () => {
   // The error-tolerant parser takes over on a syntax error; its duplicate-key check used to compare every
   // key with every earlier one (50 s here). The timeout bounds a regression to quadratic work.
   test('a broken 10 MB document: the syntax error and a duplicate key 60,000 entries later', { timeout: 30_000 }, () => {
-    const body = Array.from({ length: 60000 }, (_, i) => `      c${i}:\n        rationale: ${'r'.repeat(140)}\n`).join('');
+    const body = manyComponents();
     const text = `${HEAD}  summary: s\n  description: d\n  license:\n    module: [MIT]\n  components:\n    rpms:\n${body}      c7:\n        rationale: again\n`;
     const r = checkText('m.yaml', text.replace('rationale: r', 'rationale: [r'));
     assert.deepEqual(r.diagnostics.map((d) => [d.code, d.range.start.line]), [
@@ -80,15 +78,13 @@ describe('hostile YAML', { timeout: 60_000 }, () => {
   // unbounded expansion dies with "heap out of memory" and exit code 134 instead of exit code 1).
   test('each hostile document is checked within a 192 MB heap', { timeout: 120_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'gitoverlay-hostile-'));
-    const body = Array.from({ length: 60000 }, (_, i) => `      c${i}:\n        rationale: ${'r'.repeat(140)}\n`).join('');
+    const body = manyComponents();
     const big = `${HEAD}  summary: s\n  description: d\n  license:\n    module: [MIT]\n  components:\n    rpms:\n${body}  bogus: 1\n`;
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
     const cases: [string, string, string][] = [
       ['10mb.yaml', big, 'schema.unknown-key'],
       ['10mb-broken.yaml', big.replace('rationale: r', 'rationale: [r'), 'yaml.syntax'],
       ['deep.yaml', `${HEAD}  xmd: ${'['.repeat(10000)}${']'.repeat(10000)}\n`, 'yaml.syntax'],
-      ['bomb.yaml', `${HEAD}  xmd:\n${bomb.map((l) => `    ${l}`).join('\n')}\n`, 'yaml.alias-limit'],
+      ['bomb.yaml', `${HEAD}  xmd:\n${aliasBomb()}`, 'yaml.alias-limit'],
       ['line.yaml', `${HEAD}  summary: ${'x'.repeat(5_000_000)}\n  description: d\n  license: {module: [MIT]}\n  bogus: 1\n`, 'schema.unknown-key'],
     ];
     for (const [name, text, code] of cases) {

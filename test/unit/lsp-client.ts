@@ -54,10 +54,10 @@ export class LspClient {
     return result;
   }
 
-  async open(uri: string, text: string, version = 1): Promise<PublishDiagnosticsParams> {
+  async open(uri: string, text: string, version = 1, timeoutMs?: number): Promise<PublishDiagnosticsParams> {
     this.texts.set(uri, TextDocument.create(uri, 'yaml', version, text));
     await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version, text } });
-    return this.diagnostics(uri, version);
+    return this.diagnostics(uri, version, timeoutMs);
   }
 
   text(uri: string): string {
@@ -65,7 +65,7 @@ export class LspClient {
   }
 
   /** Applies edits like an editor (incremental sync) and waits for the new version's diagnostics. */
-  async edit(uri: string, edits: TextEdit[]): Promise<PublishDiagnosticsParams> {
+  async edit(uri: string, edits: TextEdit[], timeoutMs?: number): Promise<PublishDiagnosticsParams> {
     const doc = this.texts.get(uri)!;
     const version = doc.version + 1;
     const changes = [...edits]
@@ -74,7 +74,7 @@ export class LspClient {
     const next = TextDocument.create(uri, 'yaml', version, TextDocument.applyEdits(doc, edits));
     this.texts.set(uri, next);
     await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
-    return this.diagnostics(uri, version);
+    return this.diagnostics(uri, version, timeoutMs);
   }
 
   async diagnostics(uri: string, version?: number, timeoutMs = 10000): Promise<PublishDiagnosticsParams> {
