@@ -73,6 +73,26 @@ describe('a huge document never blocks the others', { timeout: 120_000 }, () => 
     void first;
     assert.deepEqual(client.publishedFor(uri).map((p) => p.version), [2], 'version 1 was never published');
   });
+
+  test('a huge document cut down to a small one is checked and answered on the main thread again', async () => {
+    const uri = 'file:///big/shrinks.yaml';
+    const text = huge(false);
+    await client.open(uri, text, 1, SLOW);
+    const lines = text.split('\n');
+    const small = await client.edit(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: 0 } }, newText: SMALL }], SLOW);
+    assert.deepEqual(codesOf(small.diagnostics), ['schema.unknown-key']);
+    // One publish per version, each with its own version's diagnostics (the huge one's result, finished
+    // after the edit, must not be published as version 2: the server's document object is updated in place).
+    assert.deepEqual(
+      client.publishedFor(uri).map((p) => [p.version, p.diagnostics.map((d) => d.range.start.line)]),
+      [
+        [1, [lines.length - 2]],
+        [2, [7]],
+      ],
+    );
+    const symbols = (await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as { name: string }[];
+    assert.equal(symbols.length, 1);
+  });
 });
 
 describe('a huge module file in the workspace', { timeout: 120_000 }, () => {

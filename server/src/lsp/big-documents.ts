@@ -70,6 +70,11 @@ export class BigDocuments {
     return this.enqueue({ uri, version: -1, text, method: 'index' }) as Promise<{ entries: FileEntries; modules: LoadedFile } | typeof SUPERSEDED>;
   }
 
+  /** The document is small now: the worker's copy (if any) is let go. */
+  release(uri: string): void {
+    if (this.held.has(uri) || this.queue.some((j) => j.uri === uri) || this.running?.uri === uri) this.forget(uri);
+  }
+
   /** The document was closed: its jobs are dropped and the worker forgets its text. */
   forget(uri: string): void {
     this.supersede(uri, Number.POSITIVE_INFINITY);

@@ -92,19 +92,22 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   /** Huge documents are checked in the analysis worker; the main thread stays free for the others. */
   const publishBig = (doc: TextDocument): void => {
+    // Captured now: TextDocuments updates the document object in place on the next change.
+    const { uri, version } = doc;
     const text = doc.getText();
-    void big.analyze(doc.uri, doc.version).then(
+    void big.analyze(uri, version).then(
       (r) => {
-        if (r === SUPERSEDED || documents.get(doc.uri)?.version !== doc.version) return;
-        cache.delete(doc.uri);
-        index.set(doc.uri, r.entries);
-        if (r.modules) buildroots.setLoaded(doc.uri, text, r.modules);
-        void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: r.diagnostics });
+        if (r === SUPERSEDED || documents.get(uri)?.version !== version) return;
+        cache.delete(uri);
+        indexed.delete(uri);
+        index.set(uri, r.entries);
+        if (r.modules) buildroots.setLoaded(uri, text, r.modules);
+        void connection.sendDiagnostics({ uri, version, diagnostics: r.diagnostics });
       },
       (err: Error) => {
-        if (documents.get(doc.uri)?.version !== doc.version) return;
+        if (documents.get(uri)?.version !== version) return;
         const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
-        void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [{ range, severity: 1, source: 'gitoverlay', code: 'internal', message: `gitoverlay could not check this document: ${err.message}` }] });
+        void connection.sendDiagnostics({ uri, version, diagnostics: [{ range, severity: 1, source: 'gitoverlay', code: 'internal', message: `gitoverlay could not check this document: ${err.message}` }] });
       },
     );
   };
@@ -135,17 +138,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       return;
     }
     if (isBig(doc)) return publishBig(doc);
+    big.release(doc.uri); // it was huge a moment ago: the worker lets its copy go
     let diagnostics: ReturnType<typeof toLspDiagnostic>[] = [];
     try {
       diagnostics = isSpec(doc.uri) ? checkSpec(doc.getText()).map(toLspDiagnostic) : (analysis(doc.uri)?.result.diagnostics.map(toLspDiagnostic) ?? []);
     } catch (err) {
       connection.console.error(`gitoverlay: checking ${doc.uri} failed: ${(err as Error).stack ?? err}`);
     }
-    // Never publish for a version the editor has already moved past.
-    if (documents.get(doc.uri)?.version !== doc.version) return;
+    // Never publish for a version the editor has already moved past (the document object is updated in
+    // place by TextDocuments, so the version is captured before anything asynchronous).
+    const { uri, version } = doc;
+    if (documents.get(uri)?.version !== version) return;
     void withBuildroot(doc, diagnostics).then((all) => {
-      if (documents.get(doc.uri)?.version !== doc.version) return;
-      void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: all });
+      if (documents.get(uri)?.version !== version) return;
+      void connection.sendDiagnostics({ uri, version, diagnostics: all });
     });
   };
 
@@ -466,8 +472,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onReferences((params, token) => feature('textDocument/references', params, token) as never);
   connection.onFoldingRanges((params, token) => feature('textDocument/foldingRange', params, token) as never);
 
-  documents.onDidOpen((e) => publish(e.document));
-  documents.onDidChangeContent((e) => schedule(e.document));
+  // TextDocuments reports an open as a content change too: that one is already checked by onDidOpen.
+  const opened = new Map<string, number>();
+  documents.onDidOpen((e) => {
+    opened.set(e.document.uri, e.document.version);
+    publish(e.document);
+  });
+  documents.onDidChangeContent((e) => {
+    const justOpened = opened.get(e.document.uri) === e.document.version;
+    opened.delete(e.document.uri);
+    if (!justOpened) schedule(e.document);
+  });
   documents.onDidClose((e) => {
     clearTimeout(timers.get(e.document.uri));
     timers.delete(e.document.uri);
