@@ -204,6 +204,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     overlays.trusted = p.trusted;
     actions.trusted = p.trusted;
     autospec.invalidate();
+    // Lenses computed while untrusted say so: have the editor ask again.
+    void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
   });
   connection.onNotification('gitoverlay/historyChanged', () => autospec.invalidate());
 
