@@ -36,13 +36,19 @@ export async function activate(context: ExtensionContext): Promise<GitoverlayApi
   };
   client = new LanguageClient('gitoverlay', 'gitoverlay', serverOptions, clientOptions);
   await client.start();
-  registerPreviews(context, client);
+  const previews = registerPreviews(context, client);
   const buildroot = registerBuildrootView(context, client, async (text, name) => {
     const doc = await workspace.openTextDocument({ content: text, language: 'plaintext' });
     await window.showTextDocument(doc, { viewColumn: ViewColumn.Beside, preview: true });
     void name;
   });
-  context.subscriptions.push(workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('gitoverlay/trust', { trusted: true })));
+  // Once trusted, what said "not trusted" is computed: the server refreshes its lenses, open previews reload.
+  context.subscriptions.push(
+    workspace.onDidGrantWorkspaceTrust(() => {
+      void client?.sendNotification('gitoverlay/trust', { trusted: true });
+      previews.refresh();
+    }),
+  );
   const builds = registerBuilds(context, client);
   return { buildroot, builds };
 }

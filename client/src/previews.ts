@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { refusedUntrusted } from './trust';
 
 export const PREVIEW_SCHEME = 'gitoverlay-preview';
 
@@ -67,6 +68,7 @@ export function registerPreviews(context: vscode.ExtensionContext, client: Langu
     vscode.commands.registerCommand('gitoverlay.previewComponentSpec', (uri: string, index: number) => provider.show(vscode.Uri.parse(uri), 'component-spec', index)),
     vscode.commands.registerCommand('gitoverlay.previewComponentChangelog', (uri: string, index: number) => provider.show(vscode.Uri.parse(uri), 'component-changelog', index)),
     vscode.commands.registerCommand('gitoverlay.resolveOverlay', async (uri?: string) => {
+      if (refusedUntrusted('not resolving', 'resolving runs git')) return;
       const target = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
       if (!target) return;
       const r = await client.sendRequest<{ error?: string; components?: { name: string; nevr: string; error?: string; warnings: string[] }[] }>('gitoverlay/resolve', { uri: target });
