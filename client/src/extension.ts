@@ -44,9 +44,10 @@ export async function activate(context: ExtensionContext): Promise<GitoverlayApi
   });
   // Once trusted, what said "not trusted" is computed: the server refreshes its lenses, open previews reload.
   context.subscriptions.push(
-    workspace.onDidGrantWorkspaceTrust(() => {
-      void client?.sendNotification('gitoverlay/trust', { trusted: true });
-      previews.refresh();
+    workspace.onDidGrantWorkspaceTrust(async () => {
+      // Awaited: the previews' requests must reach the server after it knows.
+      await client?.sendNotification('gitoverlay/trust', { trusted: true }).catch(() => undefined);
+      await previews.refresh();
     }),
   );
   const builds = registerBuilds(context, client);
