@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { refusedUntrusted } from './trust';
 
 interface ComponentBuild {
   name: string;
@@ -129,7 +130,7 @@ export function registerBuilds(context: vscode.ExtensionContext, client: Languag
     vscode.window.registerTreeDataProvider('gitoverlay.builds', view),
     vscode.tasks.registerTaskProvider('gitoverlay', new BuildTaskProvider(cli, client)),
     vscode.commands.registerCommand('gitoverlay.build', async (given?: string | vscode.Uri, components?: string[]) => {
-      if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('gitoverlay: builds run rpmbuild and git; trust this workspace first.');
+      if (refusedUntrusted('not building', 'a build runs git and rpmbuild')) return;
       const uri = await pickOverlay(given);
       if (!uri) return void vscode.window.showWarningMessage('gitoverlay: open an overlay.yml to build it.');
       let chosen = components;
@@ -192,7 +193,7 @@ interface Preview {
  * `scripted` answers the prompts (tests and keybindings).
  */
 async function revert(client: LanguageClient, target?: string | vscode.Uri, scripted?: { commit: string; bump?: boolean; allow?: boolean; push?: boolean }): Promise<unknown> {
-  if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('gitoverlay: reverts run git; trust this workspace first.');
+  if (refusedUntrusted('not reverting', 'a revert runs git')) return;
   const uri = target ? (typeof target === 'string' ? vscode.Uri.parse(target) : target) : vscode.window.activeTextEditor?.document.uri;
   if (!uri || !/\.spec$/.test(uri.path)) return void vscode.window.showWarningMessage('gitoverlay: open the dist-git spec whose build you want to revert.');
   let commit = scripted?.commit;

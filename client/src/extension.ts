@@ -36,13 +36,20 @@ export async function activate(context: ExtensionContext): Promise<GitoverlayApi
   };
   client = new LanguageClient('gitoverlay', 'gitoverlay', serverOptions, clientOptions);
   await client.start();
-  registerPreviews(context, client);
+  const previews = registerPreviews(context, client);
   const buildroot = registerBuildrootView(context, client, async (text, name) => {
     const doc = await workspace.openTextDocument({ content: text, language: 'plaintext' });
     await window.showTextDocument(doc, { viewColumn: ViewColumn.Beside, preview: true });
     void name;
   });
-  context.subscriptions.push(workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('gitoverlay/trust', { trusted: true })));
+  // Once trusted, what said "not trusted" is computed: the server refreshes its lenses, open previews reload.
+  context.subscriptions.push(
+    workspace.onDidGrantWorkspaceTrust(async () => {
+      // Awaited: the previews' requests must reach the server after it knows.
+      await client?.sendNotification('gitoverlay/trust', { trusted: true }).catch(() => undefined);
+      await previews.refresh();
+    }),
+  );
   const builds = registerBuilds(context, client);
   return { buildroot, builds };
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { refusedUntrusted } from './trust';
 
 export const PREVIEW_SCHEME = 'gitoverlay-preview';
 
@@ -12,7 +13,6 @@ type Kind = 'changelog' | 'spec' | 'component-spec' | 'component-changelog';
 export class PreviewProvider implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
-  private readonly open = new Set<string>();
 
   constructor(private readonly client: LanguageClient) {}
 
@@ -25,18 +25,18 @@ export class PreviewProvider implements vscode.TextDocumentContentProvider {
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const { kind, source, index } = JSON.parse(uri.query) as { kind: Kind; source: string; index?: number };
-    this.open.add(uri.toString());
     const r = await this.client.sendRequest<{ text: string }>('gitoverlay/preview', { uri: source, kind, index });
     return r.text;
   }
 
-  refresh(): void {
-    void this.client.sendNotification('gitoverlay/historyChanged');
-    for (const u of this.open) this.changed.fire(vscode.Uri.parse(u));
-  }
-
-  forget(uri: vscode.Uri): void {
-    this.open.delete(uri.toString());
+  /**
+   * Recomputes every open preview. The open ones are asked of VS Code, not remembered: setting a preview's
+   * language closes and reopens it. The language client may hold a notification back while a later
+   * request goes out: wait for it.
+   */
+  async refresh(): Promise<void> {
+    await this.client.sendNotification('gitoverlay/historyChanged').catch(() => undefined);
+    for (const doc of vscode.workspace.textDocuments) if (doc.uri.scheme === PREVIEW_SCHEME) this.changed.fire(doc.uri);
   }
 
   async show(source: vscode.Uri | undefined, kind: Kind, index?: number): Promise<void> {
@@ -67,6 +67,7 @@ export function registerPreviews(context: vscode.ExtensionContext, client: Langu
     vscode.commands.registerCommand('gitoverlay.previewComponentSpec', (uri: string, index: number) => provider.show(vscode.Uri.parse(uri), 'component-spec', index)),
     vscode.commands.registerCommand('gitoverlay.previewComponentChangelog', (uri: string, index: number) => provider.show(vscode.Uri.parse(uri), 'component-changelog', index)),
     vscode.commands.registerCommand('gitoverlay.resolveOverlay', async (uri?: string) => {
+      if (refusedUntrusted('not resolving', 'resolving runs git')) return;
       const target = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
       if (!target) return;
       const r = await client.sendRequest<{ error?: string; components?: { name: string; nevr: string; error?: string; warnings: string[] }[] }>('gitoverlay/resolve', { uri: target });
@@ -76,15 +77,14 @@ export function registerPreviews(context: vscode.ExtensionContext, client: Langu
       const summary = `gitoverlay: resolved ${r.components?.length ?? 0} component(s)` + (failed.length ? `, ${failed.length} failed (${failed.map((c) => c.name).join(', ')})` : '') + (warned.length ? `, ${warned.length} with warnings` : '');
       if (failed.length) void vscode.window.showWarningMessage(summary);
       else void vscode.window.showInformationMessage(summary);
-      provider.refresh();
+      void provider.refresh();
     }),
-    vscode.workspace.onDidSaveTextDocument(() => provider.refresh()),
-    vscode.workspace.onDidCloseTextDocument((d) => d.uri.scheme === PREVIEW_SCHEME && provider.forget(d.uri)),
+    vscode.workspace.onDidSaveTextDocument(() => void provider.refresh()),
   );
   // Commits, checkouts and resets move HEAD or a ref: refresh what is shown.
   const heads = vscode.workspace.createFileSystemWatcher('**/.git/{HEAD,logs/HEAD,refs/heads/**}');
-  heads.onDidChange(() => provider.refresh());
-  heads.onDidCreate(() => provider.refresh());
+  heads.onDidChange(() => void provider.refresh());
+  heads.onDidCreate(() => void provider.refresh());
   context.subscriptions.push(heads);
   return provider;
 }

@@ -9,10 +9,12 @@
 //      host of a window opened with `payload` = extensionDevelopmentPath (this checkout, so dist/ is what
 //      is tested) + extensionTestsPath; it writes its results to $GITOVERLAY_E2E_RESULTS;
 //   2. the UI tests (test/e2e/ui.mjs) drive a second window (the installed VSIX) with the keyboard and
-//      take screenshots.
+//      take screenshots;
+//   3. the untrusted-workspace tests (test/e2e/untrusted.mjs): a second code-server with workspace trust on,
+//      a fresh copy of examples/ opened and NOT trusted (Restricted Mode), the installed VSIX, GIT_TRACE set.
 // Mode B (`--electron`, or VSCODE_EXECUTABLE set): the same API suite through @vscode/test-electron's
 //   runTests in a desktop VS Code (VSCODE_EXECUTABLE=/path/to/code, or downloaded: VSCODE_VERSION, default
-//   stable; needs a display, e.g. xvfb-run). UI tests need mode A.
+//   stable; needs a display, e.g. xvfb-run). UI and untrusted-workspace tests need mode A.
 //
 // Builds and packages first when the VSIX or the compiled suite is missing or older than the sources.
 // Prints `✔ name (ms)` / `✖ name: error` per test and a last line `N passed, M failed`; exits 1 on any
@@ -125,6 +127,30 @@ function chromiumPath() {
 }
 
 // ---- mode A: code-server + chromium ----
+/** Runs UI-style tests `{ name, timeout?, run(ctx) }` in order on `page`, each with its timeout. */
+async function runList(tests, ctx, page, deadline) {
+  for (const t of tests) {
+    const started = Date.now();
+    const left = deadline - started;
+    let timer;
+    try {
+      if (left <= 0) throw new Error('not run: the overall timeout was reached');
+      const ms = Math.min(t.timeout ?? 30_000, left);
+      await Promise.race([
+        t.run(ctx),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))),
+      ]);
+      record({ name: t.name, ok: true, duration: Date.now() - started });
+    } catch (e) {
+      const file = path.join(WORK, `failed-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`);
+      await page.screenshot({ path: file }).catch(() => {});
+      record({ name: t.name, ok: false, error: `${(e?.message ?? String(e)).split('\n')[0]} (screenshot: ${path.relative(ROOT, file)})`, duration: Date.now() - started });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
 async function runInCodeServer(deadline, cleanups) {
   const { chromium } = await import('playwright-core');
   const resultsFile = path.join(WORK, `results-${process.pid}.json`);
@@ -185,43 +211,73 @@ async function runInCodeServer(deadline, cleanups) {
   if (flag('--no-ui')) return;
   const { uiTests } = await import('./ui.mjs');
   const selected = uiTests.filter((t) => !GREP || new RegExp(GREP).test(t.name));
-  if (selected.length === 0) return;
-  const page = await newPage();
-  const updateDocs = flag('--update-screenshots');
-  const shot = async (name) => {
-    const file = path.join(SHOTS, name);
-    await page.screenshot({ path: file });
-    const doc = path.join(DOC_IMAGES, name);
-    if (updateDocs || !fs.existsSync(doc)) {
-      fs.mkdirSync(DOC_IMAGES, { recursive: true });
-      fs.copyFileSync(file, doc);
-    }
-  };
-  await page.goto(cs.folderUrl);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
-  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 30_000 });
-  phase('UI window load');
-  for (const t of selected) {
-    const started = Date.now();
-    const left = deadline - started;
-    let timer;
-    try {
-      if (left <= 0) throw new Error('not run: the overall timeout was reached');
-      const ms = Math.min(t.timeout ?? 30_000, left);
-      await Promise.race([
-        t.run({ page, shot, cs }),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))),
-      ]);
-      record({ name: t.name, ok: true, duration: Date.now() - started });
-    } catch (e) {
-      const file = path.join(WORK, `failed-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`);
-      await page.screenshot({ path: file }).catch(() => {});
-      record({ name: t.name, ok: false, error: `${(e?.message ?? String(e)).split('\n')[0]} (screenshot: ${path.relative(ROOT, file)})`, duration: Date.now() - started });
-    } finally {
-      clearTimeout(timer);
-    }
+  if (selected.length > 0) {
+    const page = await newPage();
+    const updateDocs = flag('--update-screenshots');
+    const shot = async (name) => {
+      const file = path.join(SHOTS, name);
+      await page.screenshot({ path: file });
+      const doc = path.join(DOC_IMAGES, name);
+      if (updateDocs || !fs.existsSync(doc)) {
+        fs.mkdirSync(DOC_IMAGES, { recursive: true });
+        fs.copyFileSync(file, doc);
+      }
+    };
+    await page.goto(cs.folderUrl);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 30_000 });
+    phase('UI window load');
+    await runList(selected, { page, shot, cs }, page, deadline);
+    await page.context().close();
+    phase('UI tests');
   }
-  phase('UI tests');
+
+  // 3. An untrusted workspace: a second code-server with workspace trust on (test/e2e/untrusted.mjs)
+  const { untrustedTests, openUntrusted } = await import('./untrusted.mjs');
+  const untrusted = untrustedTests.filter((t) => !GREP || new RegExp(GREP).test(t.name));
+  if (untrusted.length === 0) return;
+  await cs.stop(); // two cores: one VS Code at a time
+  const page = await newPage();
+  const ctx = await openUntrustedWorkspace(page, openUntrusted, cleanups);
+  phase('untrusted code-server + window');
+  if (ctx) await runList(untrusted, ctx, page, deadline);
+  phase('untrusted tests');
+}
+
+/**
+ * Starts code-server with workspace trust ON (no --disable-workspace-trust, security.workspace.trust.enabled)
+ * on a fresh copy of examples/ with its dist-git repository and the packaged VSIX, opens the folder and
+ * answers the trust dialog with "No". GIT_TRACE makes every git process that the server, its extension hosts
+ * or the language server start write a line to a file. Resolves with the tests' ctx, or undefined after
+ * recording why the window could not be opened.
+ */
+async function openUntrustedWorkspace(page, openUntrusted, cleanups) {
+  const workspace = path.join(WORK, 'untrusted');
+  fs.rmSync(workspace, { recursive: true, force: true });
+  fs.cpSync(path.join(ROOT, 'examples'), workspace, { recursive: true, filter: (src) => !src.includes(`${path.sep}dist-git`) });
+  spawnSync(process.execPath, [path.join(ROOT, 'examples/make-dist-git.mjs'), path.join(workspace, 'dist-git')], { stdio: 'ignore' });
+  const gitTrace = path.join(WORK, `untrusted-git-trace-${process.pid}.log`);
+  fs.rmSync(gitTrace, { force: true });
+  cleanups.push(() => fs.rmSync(gitTrace, { force: true }));
+  const started = Date.now();
+  try {
+    const server = await startCodeServer({
+      workspace,
+      vsix: VSIX,
+      trust: true,
+      // The trust editor opens as a tab of its own instead of replacing the changelog preview (a preview-mode tab).
+      settings: { 'workbench.editor.enablePreview': false },
+      env: { GIT_TRACE: gitTrace },
+    });
+    cleanups.push(() => server.stop());
+    await openUntrusted(page, server.folderUrl);
+    return { page, workspace, gitTrace };
+  } catch (e) {
+    const file = path.join(WORK, 'failed-untrusted-open.png');
+    await page.screenshot({ path: file }).catch(() => {});
+    record({ name: 'untrusted: open the folder and answer the trust dialog with "No"', ok: false, error: `${(e?.message ?? String(e)).split('\n')[0]} (screenshot: ${path.relative(ROOT, file)})`, duration: Date.now() - started });
+    return undefined;
+  }
 }
 
 // ---- mode B: @vscode/test-electron ----
@@ -254,7 +310,7 @@ async function runInElectron(cleanups) {
   for (const r of body?.results ?? []) record(r);
   if (body?.fatal) record({ name: 'API suite', ok: false, error: body.fatal, duration: 0 });
   if (!body?.done) record({ name: 'API suite', ok: false, error: `VS Code ended before the suite finished${error ? `: ${error.message ?? error}` : ''}`, duration: 0 });
-  console.log('(UI tests run only against code-server: node test/e2e/run.mjs without --electron)');
+  console.log('(UI and untrusted-workspace tests run only against code-server: node test/e2e/run.mjs without --electron)');
 }
 
 async function main() {

@@ -18,7 +18,8 @@ export async function quickOpen(page, file) {
   await input.fill(file);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first().waitFor({ timeout: 15_000 });
   await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: base }).waitFor({ timeout: 10_000 });
+  // .first(): with two editor groups, another group's active tab may hold the same name (a preview of it)
+  await page.locator('.tabs-container .tab.active', { hasText: base }).first().waitFor({ timeout: 10_000 });
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ timeout: 10_000 });
 }
 
@@ -32,12 +33,15 @@ export async function runCommand(page, title) {
   await page.keyboard.press('Enter');
 }
 
-/** Waits until the element's text contains every one of `texts`; fails naming the missing ones and the text. */
+/** Waits until the element's text contains every one of `texts`; fails naming the missing ones and the text.
+ * Non-breaking spaces (an editor's rendered lines use them) count as spaces. */
 export async function waitForText(locator, texts, timeout = 20_000) {
   const deadline = Date.now() + timeout;
   let text = '';
   for (;;) {
-    text = (await locator.innerText().catch(() => '')) ?? '';
+    // bounded: a locator that matches nothing would otherwise wait out playwright's own timeout
+    const wait = Math.max(100, Math.min(2_000, deadline - Date.now()));
+    text = ((await locator.innerText({ timeout: wait }).catch(() => '')) ?? '').replace(/\u00a0/g, ' ');
     const missing = texts.filter((t) => !text.includes(t));
     if (missing.length === 0) return text;
     if (Date.now() > deadline) {

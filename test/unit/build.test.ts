@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -186,6 +186,22 @@ describe('gitoverlay build (real rpmbuild, createrepo_c, dnf)', { skip }, () => 
     const greeting = execFileSync('tar', ['-xzO', './usr/share/greet/greeting'], { input: tgz, encoding: 'utf8' });
     assert.equal(greeting, 'Hello\n');
     assert.match(log, /srpmroot macros loaded \(rpmbuild --load\): \S+macros\.hello/);
+  });
+
+  test('an overlay reached through a symlink builds in bwrap too (real paths are bound, srpmroot macros loaded)', async () => {
+    // Outside /tmp (bwrap's own tmpfs there would let the symlinked path be created): the checkout's test/.tmp/.
+    mkdirSync(join(ROOT, 'test/.tmp'), { recursive: true });
+    const link = join(mkdtempSync(join(ROOT, 'test/.tmp', 'go-build-link-')), 'world');
+    symlinkSync(world, link);
+    try {
+      const r = await buildOverlay(join(link, 'overlay.yml'), overlay, { allowFile: true, out: join(link, 'build-linked'), jobs: 2, components: ['hello-macros', 'greet'] });
+      assert.deepEqual(r.components.filter((c) => c.status !== 'built' && c.status !== 'skipped' && c.status !== 'kept').map((c) => `${c.name}: ${c.error}`), []);
+      assert.ok(r.components.some((c) => c.name === 'greet' && c.status === 'built'), JSON.stringify(r.components));
+      assert.match(readFileSync(r.components.find((c) => c.name === 'greet')!.log!, 'utf8'), /srpmroot macros loaded \(rpmbuild --load\)/);
+    } finally {
+      rmSync(join(link, '..'), { recursive: true, force: true });
+      rmSync(join(world, 'build-linked'), { recursive: true, force: true });
+    }
   });
 
   test('second build (CLI): everything reused, hard-linked, same repository content', async () => {

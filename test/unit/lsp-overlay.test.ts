@@ -81,4 +81,22 @@ describe('overlay components in the language server', () => {
     const r = (await client.connection.sendRequest('gitoverlay/resolve', { uri })) as { components?: { error?: string }[] };
     assert.match(r.components?.[0].error ?? '', /file/i);
   });
+
+  test('untrusted: resolve, build and revert are refused saying why; trusting again refreshes the lenses', async () => {
+    const uri = `file://${join(ws, 'work/overlay.yml')}`;
+    const spec = `file://${join(ws, 'repos/foo/foo.spec')}`;
+    let refreshes = 0;
+    client.connection.onRequest('workspace/codeLens/refresh', () => void refreshes++);
+    await client.connection.sendNotification('gitoverlay/trust', { trusted: false });
+    const resolve = (await client.connection.sendRequest('gitoverlay/resolve', { uri })) as { error?: string };
+    assert.equal(resolve.error, 'This workspace is not trusted: gitoverlay does not run git here. Trust the workspace to resolve overlay components.');
+    const build = (await client.connection.sendRequest('gitoverlay/build', { uri, components: [] })) as { error?: string };
+    assert.equal(build.error, 'This workspace is not trusted: gitoverlay does not run git or rpmbuild here. Trust the workspace to build.');
+    const revert = (await client.connection.sendRequest('gitoverlay/revertCandidates', { uri: spec })) as { error?: string };
+    assert.equal(revert.error, 'This workspace is not trusted: gitoverlay does not run git here. Trust the workspace to revert.');
+    await client.connection.sendNotification('gitoverlay/trust', { trusted: true });
+    const deadline = Date.now() + 5000;
+    while (refreshes === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(refreshes > 0, 'the server asks the editor to refresh its lenses once trusted');
+  });
 });

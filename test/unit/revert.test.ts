@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
@@ -79,6 +79,18 @@ describe('revert: candidates, preview, apply', () => {
     assert.equal(c[1].id, update);
     assert.equal(c[0].author, 'Tess Ter <tess@example.com>');
     assert.equal(c[0].date, '2023-11-18T22:13:20+00:00');
+  });
+
+  test('a dist-git reached through a symlink: the same release, candidates and preview (git answers with real paths)', async () => {
+    const { r, update } = history();
+    const link = join(mkdtempSync(join(tmpdir(), 'gitoverlay-revert-link-')), 'foo');
+    symlinkSync(r.dir, link);
+    const direct = await autospecFor(r.dir);
+    const linked = await autospecFor(join(link, 'foo.spec'));
+    assert.equal(linked.result.release, direct.result.release);
+    assert.equal(linked.result.changelog.length, direct.result.changelog.length);
+    assert.deepEqual((await revertCandidates(link)).map((x) => x.id), (await revertCandidates(r.dir)).map((x) => x.id));
+    assert.equal((await previewRevert(link, update)).after.nevr, 'foo-1.0-1');
   });
 
   test('reverting a version bump collides; the proposed bump sorts above every earlier 1.0 NEVR', async () => {

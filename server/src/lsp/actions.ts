@@ -18,8 +18,8 @@ export class ActionService {
 
   constructor(private readonly connection: Connection) {}
 
-  private guard(): void {
-    if (!this.trusted) throw new UntrustedError();
+  private guard(enables: string, programs = 'git'): void {
+    if (!this.trusted) throw new UntrustedError(enables, programs);
   }
 
   components(overlay: unknown): string[] {
@@ -27,7 +27,7 @@ export class ActionService {
   }
 
   async build(path: string, overlay: unknown, components?: string[]): Promise<BuildResult> {
-    this.guard();
+    this.guard('build', 'git or rpmbuild');
     const progress = await this.connection.window.createWorkDoneProgress();
     const abort = new AbortController();
     progress.begin('gitoverlay: building', undefined, path, true);
@@ -48,23 +48,23 @@ export class ActionService {
   }
 
   async candidates(path: string) {
-    this.guard();
+    this.guard('revert');
     return revertCandidates(path);
   }
 
   async preview(path: string, commit: string) {
-    this.guard();
+    this.guard('revert');
     return previewRevert(path, commit);
   }
 
   async revert(path: string, commit: string, options: { bumpOnCollision?: boolean; allowCollision?: boolean }) {
-    this.guard();
+    this.guard('revert');
     return applyRevert(path, commit, options);
   }
 
   /** `git push` of the repository holding `path`, never forced. */
   async push(path: string): Promise<{ ok: boolean; summary: string }> {
-    this.guard();
+    this.guard('push');
     try {
       const r = await simpleGit(dirname(path)).push();
       return { ok: true, summary: `pushed ${r.pushed.map((p) => p.local).join(', ') || 'nothing new'}` };

@@ -91,8 +91,9 @@ export class AutospecService {
   }
 }
 
+/** Why something was refused in an untrusted workspace: the programs it would run, and what trust enables. */
 export class UntrustedError extends Error {
-  constructor() {
-    super('This workspace is not trusted: gitoverlay does not run git here. Trust the workspace to compute releases and changelogs.');
+  constructor(enables = 'compute releases and changelogs', programs = 'git') {
+    super(`This workspace is not trusted: gitoverlay does not run ${programs} here. Trust the workspace to ${enables}.`);
   }
 }

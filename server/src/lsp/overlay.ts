@@ -19,7 +19,7 @@ export class OverlayService {
   }
 
   async resolve(path: string, value: unknown): Promise<OverlayResolution> {
-    if (!this.trusted) throw new UntrustedError();
+    if (!this.trusted) throw new UntrustedError('resolve overlay components');
     const progress = await this.connection.window.createWorkDoneProgress();
     const abort = new AbortController();
     progress.begin('gitoverlay: resolving overlay components', undefined, path, true);

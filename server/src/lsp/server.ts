@@ -275,6 +275,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     overlays.trusted = trusted;
     actions.trusted = trusted;
     autospec.invalidate();
+    // Lenses computed while untrusted say so: have the editor ask again.
+    void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
   });
   connection.onNotification('gitoverlay/historyChanged', () => autospec.invalidate());
 

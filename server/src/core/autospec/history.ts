@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { git, gitPipeline, ProcessError } from '../git/exec';
 
@@ -103,7 +103,8 @@ export async function loadHistory(specPath: string, options: LoadOptions = {}): 
     if (err instanceof ProcessError && err.code !== null) return empty;
     throw err;
   }
-  const rel = relative(top, dir).split('\\').join('/');
+  // git answers with the real path: a directory reached through a symlink must be compared as one too.
+  const rel = relative(top, await realpath(dir).catch(() => dir)).split('\\').join('/');
   const inRepo = (name: string): string => (rel ? `${rel}/${name}` : name);
   const specName = inRepo(basename(specPath));
   const changelogName = inRepo('changelog');

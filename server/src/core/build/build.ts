@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { overlayBatches } from '../buildroot/resolve';
 import { isObject } from '../check/context';
@@ -215,7 +215,8 @@ export async function buildOne(
   raw: RawComponent,
   log: WriteStream,
 ): Promise<{ nevr: string; files: string[]; pendingArches: string[] }> {
-  const top = join(ctx.workDir, c.name);
+  // Real paths: bwrap cannot mount onto a path that goes through a symlink, nor see one under /tmp.
+  const top = join(await realpath(ctx.workDir), c.name);
   await rm(top, { recursive: true, force: true });
   for (const d of ['SOURCES', 'SPECS', 'BUILD', 'RPMS', 'SRPMS', 'BUILDROOT', 'tmp']) await mkdir(join(top, d), { recursive: true });
   const sources = join(top, 'SOURCES');
@@ -284,7 +285,7 @@ export async function buildOne(
               '--tmpfs',
               '/tmp',
               // The srpmroot macro files (read only), visible even when the work dir is under /tmp.
-              ...(ctx.loads.length ? ['--ro-bind', join(ctx.workDir, 'srpmroot'), join(ctx.workDir, 'srpmroot')] : []),
+              ...(ctx.loads.length ? ['--ro-bind', join(dirname(top), 'srpmroot'), join(dirname(top), 'srpmroot')] : []),
               '--bind',
               top,
               top,
@@ -613,7 +614,7 @@ async function loadRootMacros(ctx: Ctx, batch: string[], state: BuildState, prog
     const entry = state.components[name];
     if (!entry) continue;
     ctx.rootKeys.push(entry.key);
-    const root = join(ctx.workDir, 'srpmroot', name);
+    const root = join(await realpath(ctx.workDir), 'srpmroot', name); // real, as in buildOne
     await mkdir(root, { recursive: true });
     for (const f of entry.files) {
       if (f.endsWith('.src.rpm')) continue;

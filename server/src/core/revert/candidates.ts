@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { git } from '../git/exec';
 import { autospecAtHead, producedNEVRs, type ProducedNEVR } from './nevr';
@@ -38,7 +38,7 @@ export async function revertCandidates(path: string, options: { limit?: number }
   const top = (await git(['rev-parse', '--show-toplevel'], { cwd })).stdout.toString().trim();
   const args = ['log', '-z', '--format=%H%x00%s%x00%an <%ae>%x00%aI'];
   if (options.limit !== undefined) args.push(`-n${options.limit}`);
-  args.push('HEAD', '--', relative(top, file));
+  args.push('HEAD', '--', relative(top, await realpath(file).catch(() => file))); // git's top is a real path
   const out = (await git(args, { cwd: top })).stdout.toString();
   const fields = out.split('\0');
   const result: RevertCandidate[] = [];

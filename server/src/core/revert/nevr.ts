@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { relative } from 'node:path';
 import { autospecFor, type Autospec } from '../autospec/run';
 import { compareEVR } from '../overlay/rpmvercmp';
@@ -46,7 +47,13 @@ export async function autospecAtHead(specOrDir: string): Promise<Autospec> {
 /** The spec's path relative to the repository top (for the same file in a clone). */
 export function specRelative(a: Autospec): string {
   if (!a.history.top) throw new Error(`${a.history.dir} is not in a git repository`);
-  return relative(a.history.top, a.history.specPath);
+  let spec = a.history.specPath;
+  try {
+    spec = realpathSync(spec); // git's top is a real path
+  } catch {
+    /* gone: as given */
+  }
+  return relative(a.history.top, spec);
 }
 
 /** a > b in rpm's order. */
