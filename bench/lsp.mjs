@@ -29,7 +29,7 @@ const YLS_BIN = join(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-
 // under a dot-directory such as bench/.work: yaml-language-server matches `yaml.schemas` globs with
 // picomatch without `dot: true`, so `*.yaml` (made `**/*.yaml`) never matches a path through `.work/`
 // and the document silently gets no schema at all.
-const DOCS = join(ROOT, 'bench/lsp-docs');
+export const DOCS = join(ROOT, 'bench/lsp-docs');
 const REPEATS = 5;
 const SIZES = (process.env.BENCH_LSP_SIZES ?? '1000,5000').split(',').map(Number);
 /** Longest wait for one answer or one publish; past it the metric reads "timeout" and the run goes on. */
@@ -44,7 +44,7 @@ const YAML_SETTINGS = {
   schemaStore: { enable: false },
 };
 
-const SERVERS = [
+export const SERVERS = [
   { name: 'gitoverlay', args: [join(ROOT, 'bin/gitoverlay.js'), 'lsp', '--stdio'] },
   { name: 'yaml-language-server', args: [YLS_BIN, '--stdio'] },
 ];
@@ -54,9 +54,9 @@ const median = (xs) => {
   return s[Math.floor(s.length / 2)];
 };
 
-class Timeout extends Error {}
+export class Timeout extends Error {}
 
-function withTimeout(promise, ms, what) {
+export function withTimeout(promise, ms, what) {
   let timer;
   return Promise.race([
     promise,
@@ -67,7 +67,7 @@ function withTimeout(promise, ms, what) {
 }
 
 /** One language server process and a protocol connection to it, with every publishDiagnostics kept. */
-class Server {
+export class Server {
   constructor(name, args) {
     this.name = name;
     this.args = args;
@@ -217,7 +217,7 @@ process.on('exit', () => {
 });
 
 /** Small document with one unknown key: a server that validates against the schema must flag it. */
-async function checkValidatesSchema(server) {
+export async function checkValidatesSchema(server) {
   const uri = pathToFileURL(join(DOCS, 'probe-unknown-key.yaml')).href;
   const text = bigModulemd(3).replace('\n  summary:', '\n  bogus_key: 1\n  summary:');
   const since = performance.now();

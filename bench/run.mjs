@@ -73,6 +73,13 @@ if (process.env.BENCH_LSP !== '0') {
   await runLspBench();
 }
 
+// Memory soak: 10,000 typing-like edits of a 5,000-component document (bench/soak.mjs); BENCH_SOAK=0
+// skips it, BENCH_SOAK_EDITS=N resizes it, BENCH_SOAK_PEER=1 runs yaml-language-server side by side.
+if (process.env.BENCH_SOAK !== '0') {
+  const { runSoak } = await import('./soak.mjs');
+  await runSoak({ edits: Number(process.env.BENCH_SOAK_EDITS ?? 10000), peer: process.env.BENCH_SOAK_PEER === '1' });
+}
+
 // Release + changelog from git history (bench/autospec.mjs); BENCH_AUTOSPEC=0 skips it.
 if (process.env.BENCH_AUTOSPEC !== '0') {
   const { benchAutospec } = await import('./autospec.mjs');

@@ -32,32 +32,56 @@ export type Mutation =
   | { kind: 'drop-line'; line: number }
   | { kind: 'indent'; line: number; by: number };
 
+/** One mutation as a single text edit: replace `length` characters at `offset` by `text`. */
+export interface MutationEdit {
+  offset: number;
+  length: number;
+  text: string;
+}
+
+/**
+ * The edit one mutation makes to `t`. `mutate` applies these in turn; the language-server fuzzer sends
+ * the same edits as incremental didChange ranges, so both targets see the same mutations.
+ */
+export function mutationEdit(t: string, m: Mutation): MutationEdit {
+  const lines = t.split('\n');
+  const li = (x: number) => Math.abs(x) % Math.max(1, lines.length);
+  const at = (x: number) => Math.abs(x) % Math.max(1, t.length + 1);
+  /** Offset of the start of line `l` (lines split on \n only, as above). */
+  const lineStart = (l: number) => {
+    let o = 0;
+    for (let k = 0; k < l; k++) o += lines[k].length + 1;
+    return o;
+  };
+  switch (m.kind) {
+    case 'insert':
+      return { offset: at(m.at), length: 0, text: TOKENS[m.token % TOKENS.length] };
+    case 'delete': {
+      const o = at(m.at);
+      return { offset: o, length: Math.min(m.length % 40, t.length - o), text: '' };
+    }
+    case 'duplicate-line':
+      return { offset: lineStart(li(m.line)), length: 0, text: lines[li(m.line)] + '\n' };
+    case 'drop-line': {
+      const l = li(m.line);
+      if (lines.length === 1) return { offset: 0, length: t.length, text: '' };
+      // A line and its newline; the last line takes the newline before it.
+      if (l < lines.length - 1) return { offset: lineStart(l), length: lines[l].length + 1, text: '' };
+      return { offset: lineStart(l) - 1, length: lines[l].length + 1, text: '' };
+    }
+    case 'indent': {
+      const l = li(m.line);
+      if (m.by >= 0) return { offset: lineStart(l), length: 0, text: ' '.repeat(m.by % 6) };
+      return { offset: lineStart(l), length: /^ {0,4}/.exec(lines[l])![0].length, text: '' };
+    }
+  }
+}
+
 export function mutate(text: string, mutations: Mutation[]): string {
   let t = text;
   for (const m of mutations) {
-    const lines = t.split('\n');
-    const li = (x: number) => Math.abs(x) % Math.max(1, lines.length);
-    const at = (x: number) => Math.abs(x) % Math.max(1, t.length + 1);
-    switch (m.kind) {
-      case 'insert':
-        t = t.slice(0, at(m.at)) + TOKENS[m.token % TOKENS.length] + t.slice(at(m.at));
-        break;
-      case 'delete':
-        t = t.slice(0, at(m.at)) + t.slice(at(m.at) + (m.length % 40));
-        break;
-      case 'duplicate-line':
-        lines.splice(li(m.line), 0, lines[li(m.line)]);
-        t = lines.join('\n');
-        break;
-      case 'drop-line':
-        lines.splice(li(m.line), 1);
-        t = lines.join('\n');
-        break;
-      case 'indent':
-        lines[li(m.line)] = m.by >= 0 ? ' '.repeat(m.by % 6) + lines[li(m.line)] : lines[li(m.line)].replace(/^ {1,4}/, '');
-        t = lines.join('\n');
-        break;
-    }
+    const e = mutationEdit(t, m);
+    t = t.slice(0, e.offset) + e.text + t.slice(e.offset + e.length);
   }
   return t;
 }
