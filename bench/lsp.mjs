@@ -155,7 +155,7 @@ export class Server {
         await new Promise((resolve) => this.waiters.push(resolve));
       }
     };
-    return withTimeout(wait(), WAIT_MS, `${this.name} diagnostics for ${uri}@${version}`);
+    return withTimeout(wait(), this.waitMs ?? WAIT_MS, `${this.name} diagnostics for ${uri}@${version}`);
   }
 
   open(uri, version, text) {
@@ -176,7 +176,7 @@ export class Server {
   }
 
   request(type, params, what) {
-    return withTimeout(this.connection.sendRequest(type, params), WAIT_MS, `${this.name} ${what}`);
+    return withTimeout(this.connection.sendRequest(type, params), this.waitMs ?? WAIT_MS, `${this.name} ${what}`);
   }
 
   memory() {

@@ -73,6 +73,13 @@ if (process.env.BENCH_LSP !== '0') {
   await runLspBench();
 }
 
+// A 10 MB document opened, then a small one: how long the small one waits, per server (bench/huge.mjs);
+// BENCH_HUGE=0 skips it.
+if (process.env.BENCH_HUGE !== '0') {
+  const { runHugeBench } = await import('./huge.mjs');
+  await runHugeBench({});
+}
+
 // Memory soak: 10,000 typing-like edits of a 5,000-component document (bench/soak.mjs); BENCH_SOAK=0
 // skips it, BENCH_SOAK_EDITS=N resizes it, BENCH_SOAK_PEER=1 runs yaml-language-server side by side.
 if (process.env.BENCH_SOAK !== '0') {
