@@ -9,9 +9,11 @@ import type { FeatureMethod, FeatureParams } from './features';
 
 /**
  * Documents this large (in characters) are parsed and checked in the analysis worker: parsing 10 MB
- * takes seconds, and the main thread must keep answering for the other documents meanwhile.
+ * takes seconds, and the main thread must keep answering for the other documents meanwhile. Below it
+ * a check takes well under a second (even through the error-tolerant parser) and keeps the buildrequires
+ * checks, which need the main thread's module index.
  */
-export const BIG_DOCUMENT = 1 << 20;
+export const BIG_DOCUMENT = 2 << 20;
 
 interface Job {
   uri: string;

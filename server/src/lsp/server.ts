@@ -478,6 +478,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const opened = new Map<string, number>();
   documents.onDidOpen((e) => {
     opened.set(e.document.uri, e.document.version);
+    lastChange.set(e.document.uri, Date.now()); // an edit right after opening is part of a burst
     publish(e.document);
   });
   documents.onDidChangeContent((e) => {
