@@ -123,6 +123,38 @@ describe('a huge module file in the workspace', { timeout: 120_000 }, () => {
   });
 });
 
+describe('buildrequires of a huge open document', { timeout: 120_000 }, () => {
+  test('are checked against the workspace modules like a small document\'s (sites and streams from the worker)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gitoverlay-bigdeps-'));
+    writeFileSync(join(dir, 'nodejs.yaml'), `${HEAD}  name: nodejs\n  stream: "20"\n  version: 1\n  context: c0ffee42\n  summary: s\n  description: d\n  license:\n    module: [MIT]\n`);
+    const client = new LspClient();
+    try {
+      await client.initialize(dir);
+      const text = (streams: string) =>
+        `${HEAD}  name: app\n  stream: s\n  summary: s\n  description: d\n  license:\n    module: [MIT]\n  dependencies:\n    - buildrequires:\n        nodejs: [${streams}]\n  components:\n    rpms:\n${manyComponents()}`;
+      const uri = `file://${dir}/app.yaml`;
+      // The scan must have indexed nodejs.yaml before the check (else there is nothing to check against):
+      // a small document completes its name once it has.
+      const probe = `file://${dir}/probe.yaml`;
+      await client.open(probe, `${HEAD}  summary: s\n  description: d\n  license:\n    module: [MIT]\n  dependencies:\n    - buildrequires:\n        \n`);
+      for (let i = 0; i < 100; i++) {
+        const items = (await client.connection.sendRequest('textDocument/completion', { textDocument: { uri: probe }, position: { line: 9, character: 8 } })) as { label: string }[];
+        if (items.some((c) => c.label === 'nodejs')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const bad = await client.open(uri, text('"18"'), 1, SLOW);
+      const d = bad.diagnostics.find((x) => x.code === 'buildroot.no-stream');
+      assert.ok(d, codesOf(bad.diagnostics).join(', '));
+      assert.equal(d.message, "No stream of 'nodejs' matches [18]; known: 20");
+      assert.deepEqual(d.range.start, { line: 11, character: 8 });
+      const good = await client.edit(uri, [{ range: { start: { line: 11, character: 17 }, end: { line: 11, character: 21 } }, newText: '"20"' }], SLOW);
+      assert.deepEqual(codesOf(good.diagnostics), []);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
 describe('the analysis worker queue', { timeout: 120_000 }, () => {
   test('a newer version cancels the running analysis (the worker is restarted) and drops queued requests', async () => {
     const docs = new Map<string, { version: number; text: string }>();

@@ -4,7 +4,8 @@
 import { parentPort } from 'node:worker_threads';
 import { WorkspaceIndex, type FileEntries } from '../core/index/workspace';
 import type { CheckOptions } from '../core/check/check';
-import { readModuleParsed, type LoadedFile } from '../core/buildroot/index';
+import { readModuleParsed, streamsOfDocument, type LoadedFile, type ModuleStream } from '../core/buildroot/index';
+import { buildrequireSites, type BuildrequireSites } from '../core/buildroot/diagnostics';
 import { fsPath } from './documents';
 import { parseYaml } from '../core/yaml/parse';
 import { AnalysisCache } from './documents';
@@ -32,6 +33,8 @@ export interface AnalyzeValue {
   entries: FileEntries;
   /** The module streams and defaults for the buildroot index (module documents only). */
   modules?: LoadedFile;
+  /** Its buildrequires and what they resolve from (module documents without syntax errors only). */
+  buildrequires?: { where: BuildrequireSites; subject: ModuleStream[] };
 }
 
 const cache = new AnalysisCache();
@@ -60,6 +63,10 @@ function run(m: WorkerJob): unknown {
       entries: WorkspaceIndex.entriesOf(m.uri, a.parsed),
       modules: a.result.family === 'modulemd' ? readModuleParsed(a.parsed, fsPath(m.uri)) : undefined,
     };
+    if (a.result.family === 'modulemd' && !a.parsed.syntax.some((d) => d.severity === 'error')) {
+      const where = buildrequireSites(a.parsed);
+      if (where.sites.length) value.buildrequires = { where, subject: a.parsed.documents.flatMap((d) => streamsOfDocument(d, fsPath(m.uri))) };
+    }
     return value;
   }
   return answerFeature(m.method, a, m.params as never, index);

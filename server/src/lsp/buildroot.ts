@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { ModuleIndex, loadDefaultsDirectory, loadRepository, readModuleParsed, readModuleText, type LoadedFile } from '../core/buildroot/index';
+import { ModuleIndex, loadDefaultsDirectory, loadRepository, readModuleParsed, readModuleText, type LoadedFile, type ModuleStream } from '../core/buildroot/index';
+import { resolveModule } from '../core/buildroot/resolve';
 import type { ParsedYaml } from '../core/yaml/parse';
 import { resolveParsed, resolveText } from '../core/buildroot/subject';
 import type { Resolution } from '../core/buildroot/resolve';
@@ -104,6 +105,17 @@ export class BuildrootService {
     }
     this.index = index;
     return index;
+  }
+
+  /** The buildroot of module streams read elsewhere (a huge document, by the analysis worker). */
+  async resolveStreams(uri: string, text: string, subject: ModuleStream[]): Promise<Resolution> {
+    const index = await this.moduleIndex();
+    if (subject.length === 0) throw new Error('no modulemd stream or packager document to resolve');
+    const platform = this.settings.platform || platformOf(text);
+    // The index holds this file's defaults when it holds this very text (setLoaded).
+    const own = this.texts.get(uri) === text ? index : index.copy();
+    if (own !== index) own.addFile({ streams: [], defaults: this.loaded.get(uri)?.defaults ?? [], problems: [] });
+    return resolveModule(subject, own, platform ? { platform } : {});
   }
 
   /** The buildroot(s) a file would get: a module document, an overlay or a spec. */

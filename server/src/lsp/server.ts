@@ -21,7 +21,8 @@ import { AutospecService } from './autospec';
 import { OverlayService, overlayLenses } from './overlay';
 import { BuildrootService } from './buildroot';
 import { ActionService } from './actions';
-import { buildrequireDiagnostics } from '../core/buildroot/diagnostics';
+import { buildrequireDiagnostics, siteDiagnostics } from '../core/buildroot/diagnostics';
+import type { AnalyzeValue } from './analysis-worker';
 import { textReport } from '../core/buildroot/report';
 import { AnalysisCache, fsPath, type Analysis } from './documents';
 import { parseYaml } from '../core/yaml/parse';
@@ -102,7 +103,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         indexed.delete(uri);
         index.set(uri, r.entries);
         if (r.modules) buildroots.setLoaded(uri, text, r.modules);
-        void connection.sendDiagnostics({ uri, version, diagnostics: r.diagnostics });
+        void bigBuildroot(uri, text, r).then((extra) => {
+          if (documents.get(uri)?.version !== version) return;
+          void connection.sendDiagnostics({ uri, version, diagnostics: [...r.diagnostics, ...extra] });
+        });
       },
       (err: Error) => {
         if (documents.get(uri)?.version !== version) return;
@@ -110,6 +114,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         void connection.sendDiagnostics({ uri, version, diagnostics: [{ range, severity: 1, source: 'gitoverlay', code: 'internal', message: `gitoverlay could not check this document: ${err.message}` }] });
       },
     );
+  };
+
+  /** The buildrequires checks of a huge document: its sites and streams come from the worker. */
+  const bigBuildroot = async (uri: string, text: string, r: AnalyzeValue): Promise<ReturnType<typeof toLspDiagnostic>[]> => {
+    if (!r.buildrequires || !buildroots.knowsOthers(uri)) return [];
+    try {
+      const idx = await buildroots.moduleIndex();
+      const resolution = await buildroots.resolveStreams(uri, text, r.buildrequires.subject).catch(() => null);
+      return siteDiagnostics(r.buildrequires.where, idx, resolution, buildroots.settings.platform || undefined).map(toLspDiagnostic);
+    } catch (err) {
+      connection.console.error(`gitoverlay: buildroot check of ${uri} failed: ${(err as Error).message}`);
+      return [];
+    }
   };
 
   /** A document request: from this thread's analysis, or from the worker's for a huge document. */
@@ -157,7 +174,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   /** Buildrequires checked against the module index (only when the index knows other modules). */
   const withBuildroot = async (doc: TextDocument, base: ReturnType<typeof toLspDiagnostic>[]): Promise<ReturnType<typeof toLspDiagnostic>[]> => {
-    // Huge documents: resolution would parse on this thread (the Buildroot view still resolves them).
+    // Huge documents: checked by bigBuildroot from what the worker read.
     const a = isSpec(doc.uri) || isBig(doc) ? null : analysis(doc.uri);
     if (!a || a.result.family !== 'modulemd' || !/\bbuildrequires\s*:/.test(a.parsed.text)) return base;
     // Nothing to check against when only this document defines modules (and no work on each keystroke).
