@@ -149,6 +149,8 @@ describe('buildrequires of a huge open document', { timeout: 120_000 }, () => {
       assert.deepEqual(d.range.start, { line: 11, character: 8 });
       const good = await client.edit(uri, [{ range: { start: { line: 11, character: 17 }, end: { line: 11, character: 21 } }, newText: '"20"' }], SLOW);
       assert.deepEqual(codesOf(good.diagnostics), []);
+      const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 11, character: 10 } })) as { contents: { value: string } };
+      assert.match(hover.contents.value, /In the buildroot: `nodejs:20:1:c0ffee42` \(/);
     } finally {
       await client.close();
     }

@@ -23,6 +23,7 @@ import { BuildrootService } from './buildroot';
 import { ActionService } from './actions';
 import { buildrequireDiagnostics, siteDiagnostics } from '../core/buildroot/diagnostics';
 import type { AnalyzeValue } from './analysis-worker';
+import type { Resolution } from '../core/buildroot/resolve';
 import { textReport } from '../core/buildroot/report';
 import { AnalysisCache, fsPath, type Analysis } from './documents';
 import { parseYaml } from '../core/yaml/parse';
@@ -103,6 +104,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         indexed.delete(uri);
         index.set(uri, r.entries);
         if (r.modules) buildroots.setLoaded(uri, text, r.modules);
+        bigRead.set(uri, { version, text, buildrequires: r.buildrequires });
         void bigBuildroot(uri, text, r).then((extra) => {
           if (documents.get(uri)?.version !== version) return;
           void connection.sendDiagnostics({ uri, version, diagnostics: [...r.diagnostics, ...extra] });
@@ -115,6 +117,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       },
     );
   };
+
+  /** What the worker read of each huge document's buildrequires (for hovers), per version. */
+  const bigRead = new Map<string, { version: number; text: string; buildrequires: AnalyzeValue['buildrequires'] }>();
 
   /** The buildrequires checks of a huge document: its sites and streams come from the worker. */
   const bigBuildroot = async (uri: string, text: string, r: AnalyzeValue): Promise<ReturnType<typeof toLspDiagnostic>[]> => {
@@ -156,6 +161,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     if (isBig(doc)) return publishBig(doc);
     big.release(doc.uri); // it was huge a moment ago: the worker lets its copy go
+    bigRead.delete(doc.uri);
     let diagnostics: ReturnType<typeof toLspDiagnostic>[] = [];
     try {
       diagnostics = isSpec(doc.uri) ? checkSpec(doc.getText()).map(toLspDiagnostic) : (analysis(doc.uri)?.result.diagnostics.map(toLspDiagnostic) ?? []);
@@ -439,18 +445,24 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (isSpec(params.textDocument.uri)) return specHover(params.textDocument.uri, params.position);
     const base = (await feature('textDocument/hover', params, token)) as { contents: { value: string } } | ResponseError<void> | null;
     const doc = documents.get(params.textDocument.uri);
-    if (!base || base instanceof ResponseError || !doc || isBig(doc)) return base as never;
+    if (!base || base instanceof ResponseError || !doc) return base as never;
     // On a buildrequire: which stream the buildroot gets, and why.
+    if (isBig(doc)) {
+      // The worker's sites for this version: the entry written on the hovered line.
+      const held = bigRead.get(doc.uri);
+      const site = held?.version === doc.version ? held.buildrequires?.where.sites.find((x) => x.range.start.line === params.position.line) : undefined;
+      if (held?.buildrequires && site) {
+        const r = await buildroots.resolveStreams(doc.uri, held.text, held.buildrequires.subject).catch(() => null);
+        base.contents.value += inTheBuildroot(r, site.module);
+      }
+      return base as never;
+    }
     const a = analysis(params.textDocument.uri);
     const node = a?.parsed.documents.map((d) => d.locator.nodeAt(a.parsed.lines.offsetAt(params.position))).find((n) => n !== null);
     const at = node?.path.indexOf('buildrequires') ?? -1;
     if (a && node && at >= 0 && node.path.length > at + 1) {
-      const module = String(node.path[at + 1]);
       const r = await buildroots.resolve(params.textDocument.uri, a.parsed.text, a.parsed).catch(() => null);
-      const chosen = (r?.expansions ?? []).map((e) => e.modules.find((m) => m.nsvc.startsWith(`${module}:`))).filter((m) => m !== undefined);
-      if (chosen.length) {
-        base.contents.value += `\n\nIn the buildroot: ${chosen.map((m) => `\`${m!.nsvc}\` (${m!.reason})`).join('; ')}`;
-      }
+      base.contents.value += inTheBuildroot(r, String(node.path[at + 1]));
     }
     return base as never;
   });
@@ -509,6 +521,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     cache.delete(e.document.uri);
     indexed.delete(e.document.uri);
     big.forget(e.document.uri);
+    bigRead.delete(e.document.uri);
     lastChange.delete(e.document.uri);
     void indexFile(index, e.document.uri, moduleText, readBig);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -521,4 +534,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
 function changelogTextTop(entries: Parameters<typeof changelogText>[0], n: number): string {
   return changelogText(entries.slice(0, n)).trimEnd() + (entries.length > n ? '\n…' : '');
+}
+
+/** The hover line saying which stream of `module` the buildroot gets, and why ('' when none). */
+function inTheBuildroot(r: Resolution | null, module: string): string {
+  const chosen = (r?.expansions ?? []).flatMap((e) => e.modules.filter((m) => m.nsvc.startsWith(`${module}:`)).slice(0, 1));
+  return chosen.length ? `\n\nIn the buildroot: ${chosen.map((m) => `\`${m.nsvc}\` (${m.reason})`).join('; ')}` : '';
 }
