@@ -22,7 +22,5 @@ if (files.length === 0) {
   console.error('no test files found; run `npm run build` first');
   process.exit(1);
 }
-// --test-force-exit: a file whose tests have all finished ends even if a handle is left open (seen once
-// on CI: a finished file idling with only its stdio sockets, which held the whole run).
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-force-exit', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
