@@ -21,7 +21,7 @@ import { AutospecService } from './autospec';
 import { OverlayService, overlayLenses } from './overlay';
 import { BuildrootService } from './buildroot';
 import { ActionService } from './actions';
-import { buildrequireDiagnostics, siteDiagnostics } from '../core/buildroot/diagnostics';
+import { buildrequireSites, siteDiagnostics, type BuildrequireSites } from '../core/buildroot/diagnostics';
 import type { AnalyzeValue } from './analysis-worker';
 import type { Resolution } from '../core/buildroot/resolve';
 import { textReport } from '../core/buildroot/report';
@@ -122,12 +122,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const bigRead = new Map<string, { version: number; text: string; buildrequires: AnalyzeValue['buildrequires'] }>();
 
   /** The buildrequires checks of a huge document: its sites and streams come from the worker. */
-  const bigBuildroot = async (uri: string, text: string, r: AnalyzeValue): Promise<ReturnType<typeof toLspDiagnostic>[]> => {
-    if (!r.buildrequires || !buildroots.knowsOthers(uri)) return [];
+  const bigBuildroot = (uri: string, text: string, r: AnalyzeValue): Promise<ReturnType<typeof toLspDiagnostic>[]> =>
+    r.buildrequires ? checkBuildrequires(uri, () => r.buildrequires!.where, () => buildroots.resolveStreams(uri, text, r.buildrequires!.subject)) : Promise.resolve([]);
+
+  /**
+   * Buildrequires checked against the module index (only when the index knows other modules: nothing
+   * to check against otherwise, and no work on each keystroke). The sites and the resolution come from
+   * this thread's analysis or, for a huge document, from what the worker read.
+   */
+  const checkBuildrequires = async (uri: string, where: () => BuildrequireSites, resolve: () => Promise<Resolution>): Promise<ReturnType<typeof toLspDiagnostic>[]> => {
+    if (!buildroots.knowsOthers(uri)) return [];
     try {
       const idx = await buildroots.moduleIndex();
-      const resolution = await buildroots.resolveStreams(uri, text, r.buildrequires.subject).catch(() => null);
-      return siteDiagnostics(r.buildrequires.where, idx, resolution, buildroots.settings.platform || undefined).map(toLspDiagnostic);
+      const resolution = await resolve().catch(() => null);
+      return siteDiagnostics(where(), idx, resolution, buildroots.settings.platform || undefined).map(toLspDiagnostic);
     } catch (err) {
       connection.console.error(`gitoverlay: buildroot check of ${uri} failed: ${(err as Error).message}`);
       return [];
@@ -178,21 +186,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     });
   };
 
-  /** Buildrequires checked against the module index (only when the index knows other modules). */
+  /** A small module document's diagnostics plus its buildrequires checks. */
   const withBuildroot = async (doc: TextDocument, base: ReturnType<typeof toLspDiagnostic>[]): Promise<ReturnType<typeof toLspDiagnostic>[]> => {
     // Huge documents: checked by bigBuildroot from what the worker read.
     const a = isSpec(doc.uri) || isBig(doc) ? null : analysis(doc.uri);
     if (!a || a.result.family !== 'modulemd' || !/\bbuildrequires\s*:/.test(a.parsed.text)) return base;
-    // Nothing to check against when only this document defines modules (and no work on each keystroke).
-    if (!buildroots.knowsOthers(doc.uri)) return base;
-    try {
-      const idx = await buildroots.moduleIndex();
-      const resolution = await buildroots.resolve(doc.uri, a.parsed.text, a.parsed).catch(() => null);
-      return [...base, ...buildrequireDiagnostics(a.parsed, idx, resolution, buildroots.settings.platform || undefined).map(toLspDiagnostic)];
-    } catch (err) {
-      connection.console.error(`gitoverlay: buildroot check of ${doc.uri} failed: ${(err as Error).message}`);
-      return base;
-    }
+    return [...base, ...(await checkBuildrequires(doc.uri, () => buildrequireSites(a.parsed), () => buildroots.resolve(doc.uri, a.parsed.text, a.parsed)))];
   };
 
   const lastChange = new Map<string, number>();
