@@ -415,20 +415,17 @@ export async function buildOverlay(overlayPath: string, overlay: unknown, option
       without: raw.without,
       ...(raw.srpmroot ? {} : { srpmroot: ctx.rootKeys }),
     });
+    /** A component built before, linked into the new repository as it is. */
+    const carryOver = async (dir: string, prev: NonNullable<typeof previous>['components'][string], status: 'kept' | 'reused'): Promise<void> => {
+      await linkTree(join(dir, name), join(ctx.newDir, name));
+      state.components[name] = prev;
+      results.set(name, { name, nevr: prev.nevr, status, log: logPath, files: prev.files, pendingArches: prev.pendingArches });
+    };
     // Not selected: carried over from the previous repository as it is.
     if (wanted && !wanted.has(name)) {
       const prev = previous?.components[name];
       if (prev && (await exists(join(out, name)))) {
-        await linkTree(join(out, name), join(ctx.newDir, name));
-        state.components[name] = prev;
-        results.set(name, {
-          name,
-          nevr: prev.nevr,
-          status: 'kept',
-          log: logPath,
-          files: prev.files,
-          pendingArches: prev.pendingArches,
-        });
+        await carryOver(out, prev, 'kept');
         progress(`[${n}/${total}] keeping ${name} (not selected)`);
       } else {
         results.set(name, {
@@ -450,16 +447,7 @@ export async function buildOverlay(overlayPath: string, overlay: unknown, option
       const prev = st?.components[name];
       if (prev?.key === key && (await exists(join(dir, name)))) {
         progress(`[${n}/${total}] reusing ${name} (${prev.nevr})`);
-        await linkTree(join(dir, name), join(ctx.newDir, name));
-        state.components[name] = prev;
-        results.set(name, {
-          name,
-          nevr: prev.nevr,
-          status: 'reused',
-          log: logPath,
-          files: prev.files,
-          pendingArches: prev.pendingArches,
-        });
+        await carryOver(dir, prev, 'reused');
         return;
       }
     }
