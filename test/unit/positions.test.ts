@@ -190,14 +190,14 @@ describe('positions across documents, line endings and characters', () => {
     const all = diagnostics(text);
     assert.deepEqual(
       all.map((d) => where(text, d)),
-      ['schema.type@13:13 [default]', 'schema.unknown-key@14:3 [modifed]'],
+      ['modulemd.scalar-list@13:13 [default]', 'schema.unknown-key@14:3 [modifed]'],
     );
     for (const d of all) assert.ok(d.range.start.line >= 6, `${d.message} outside document 2`);
     // The same bad document first: the same diagnostics, 6 lines up.
     const first = diagnostics(`${bad}---\n${good}`);
     assert.deepEqual(
       first.map((d) => `${d.code}@${d.range.start.line + 1 + 6}:${d.range.start.character + 1}`),
-      ['schema.type@13:13', 'schema.unknown-key@14:3'],
+      ['modulemd.scalar-list@13:13', 'schema.unknown-key@14:3'],
     );
   });
 

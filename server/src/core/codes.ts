@@ -1,6 +1,7 @@
 import { RULES } from './rules';
 import { ENVELOPE_CODES } from './rules/modulemd/envelope';
 import { DEFAULTS_CONFLICT } from './check/file-rules';
+import { READING_CODES } from './schema/reading-diagnostics';
 import type { Severity } from './types';
 
 export interface CodeInfo {
@@ -26,8 +27,17 @@ export const CODES: Record<string, CodeInfo> = {
   ),
   'schema.unknown-key': e('A key the format does not define (libmodulemd strict mode and rdgo refuse it).'),
   'schema.required': e('A required key is missing.'),
+  'schema.required-later': w(
+    'A key libmodulemd does not require when it reads the document, but a later step does (a packager v3 document without summary is valid, and its conversion to module streams fails).',
+  ),
   'schema.type': e('A value of the wrong type.'),
-  'schema.empty': e('A key without a value where one is required.'),
+  'schema.empty': e('A key without a value where libmodulemd refuses one: a mapping, an integer or a boolean (an empty string or list is read, see modulemd.empty-value).'),
+  [READING_CODES.scalarList]: w(
+    'A single value where a list is expected (`platform: el8`): libmodulemd reads it as a one-item list, so the document is valid; writing the list says what is meant.',
+  ),
+  [READING_CODES.emptyValue]: w(
+    'A key without a value where text or a list is expected: libmodulemd reads an empty string (or a list holding one empty string) and accepts the document.',
+  ),
   'schema.integer': e('A value that is not a base-10 integer (libmodulemd parses integers from the text).'),
   'schema.boolean': e('A boolean other than the literals true and false.'),
   'schema.enum': e('A value outside the allowed set.'),

@@ -2,6 +2,8 @@ import { detectFamily, looksLikeModulemd, OVERLAY, type Kind } from '../kinds/de
 import { rulesFor } from '../rules';
 import { checkEnvelope } from '../rules/modulemd/envelope';
 import { mapSchemaErrors, type MapOptions } from '../schema/errors';
+import { readAsLibmodulemd } from '../schema/libmodulemd-reading';
+import { readingDiagnostic } from '../schema/reading-diagnostics';
 import { validatorFor } from '../schema/registry';
 import type { Diagnostic, JsonPath } from '../types';
 import { parseYaml, type ParsedYaml, type YamlDocument } from '../yaml/parse';
@@ -36,15 +38,28 @@ const overlayOptions: MapOptions = {
       : null,
 };
 
+const rangeKey = (d: Diagnostic): string => `${d.range.start.line}:${d.range.start.character}`;
+
 function isEmptyDocument(d: YamlDocument): boolean {
   return d.value === null || d.value === undefined;
 }
 
 /** Schema check plus every semantic rule of the kind. */
-export function checkDocument(ctx: DocContext, kind: Kind, options: MapOptions = {}): Diagnostic[] {
+export function checkDocument(given: DocContext, kind: Kind, options: MapOptions = {}): Diagnostic[] {
   const validate = validatorFor(kind.schema);
   const out: Diagnostic[] = [];
-  if (!validate(ctx.value)) out.push(...mapSchemaErrors(ctx, validate.errors, [], options));
+  let notes: Diagnostic[] = [];
+  let ctx = given;
+  if (kind.family === 'modulemd') {
+    // Rules see the document as libmodulemd reads it (`platform: el8` is the list [el8]).
+    const reading = readAsLibmodulemd(validate, ctx.value, (path) => {
+      const s = ctx.scalar(path);
+      return s?.plain ? s.source : undefined;
+    });
+    if (reading.notes.length) ctx = ctx.withValue(reading.value);
+    notes = reading.notes.map((n) => readingDiagnostic(ctx, n));
+    if (reading.errors) out.push(...mapSchemaErrors(ctx, reading.errors, [], options));
+  } else if (!validate(ctx.value)) out.push(...mapSchemaErrors(ctx, validate.errors, [], options));
   for (const rule of rulesFor(kind.schema)) {
     try {
       out.push(...rule.check(ctx));
@@ -53,7 +68,9 @@ export function checkDocument(ctx: DocContext, kind: Kind, options: MapOptions =
       out.push(ctx.diag('gitoverlay.internal-error', 'warning', ctx.ownerAt([]), `Rule ${rule.id} failed: ${(err as Error).message}`));
     }
   }
-  return out;
+  // One defect, one diagnostic: an error on the node already says more than how it was read.
+  const errorAt = new Set(out.filter((d) => d.severity === 'error').map((d) => rangeKey(d)));
+  return [...notes.filter((d) => !errorAt.has(rangeKey(d))), ...out];
 }
 
 export function checkParsed(path: string, parsed: ParsedYaml, options: CheckOptions = {}): CheckResult {

@@ -17,6 +17,11 @@ export class DocContext {
     private readonly docStart: number,
   ) {}
 
+  /** The same document seen with another value (libmodulemd's reading of it); positions are unchanged. */
+  withValue(value: unknown): DocContext {
+    return new DocContext(this.lines, this.locator, value, this.kind, this.docStart);
+  }
+
   private range(s: Span): Range {
     return this.lines.range(s.start, s.end);
   }

@@ -60,6 +60,9 @@ export function codeActions(parsed: ParsedYaml, result: CheckResult | null, diag
       case 'overlay.defines-not-string':
         if (typeof data.replacement === 'string') out.push({ title: `Quote as ${data.replacement}`, diagnostic: d, edits: [{ range: d.range, newText: data.replacement }], preferred: true });
         break;
+      case 'modulemd.scalar-list':
+        if (typeof data.replacement === 'string') out.push({ title: `Write as the list ${data.replacement}`, diagnostic: d, edits: [{ range: d.range, newText: data.replacement }], preferred: true });
+        break;
       case 'modulemd.rpm-map-nevra':
         if (typeof data.replacement === 'string') out.push({ title: `Set nevra to ${data.replacement}`, diagnostic: d, edits: [{ range: d.range, newText: data.replacement }] });
         break;
@@ -68,7 +71,8 @@ export function codeActions(parsed: ParsedYaml, result: CheckResult | null, diag
         out.push({ title: 'Remove the duplicate key', diagnostic: d, edits: [deleteLines(parsed, l, blockEnd(lines, l, d.range.start.character))], preferred: true });
         break;
       }
-      case 'schema.required': {
+      case 'schema.required':
+      case 'schema.required-later': {
         const action = insertMissing(parsed, result, lines, d, String(data.missing));
         if (action) out.push(action);
         break;

@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { DocContext } from '../check/context';
 import { closest } from '../check/suggest';
+import { readInteger } from './libmodulemd-integer';
 import type { Diagnostic, JsonPath } from '../types';
 
 export interface MapOptions {
@@ -19,7 +20,7 @@ export function pointerToPath(pointer: string): string[] {
 }
 
 /** Converts path segments that index arrays into numbers, following the value. */
-function typedPath(value: unknown, raw: string[]): (string | number)[] {
+export function typedPath(value: unknown, raw: string[]): (string | number)[] {
   const out: (string | number)[] = [];
   let v: unknown = value;
   for (const seg of raw) {
@@ -156,6 +157,16 @@ function mapOne(ctx: DocContext, e: ErrorObject, path: (string | number)[], opti
         { missing },
       );
     }
+    case 'requiredLater': {
+      const missing = String((e.params as { missingProperty: string }).missingProperty);
+      return ctx.diag(
+        'schema.required-later',
+        'warning',
+        ctx.ownerAt(path),
+        `${path.length ? label(path) : 'The document'} has no '${missing}': modulemd-validator accepts that, but ${e.message ?? 'a later step needs it'}`,
+        { missing },
+      );
+    }
     case 'type':
       return typeError(ctx, e, path, options);
     case 'enum': {
@@ -219,10 +230,11 @@ function typeError(ctx: DocContext, e: ErrorObject, path: (string | number)[], o
 
   // libmodulemd reads integers from the scalar's text, so "42" is fine and 42invalid is not.
   if (expected.includes('integer') && scalar) {
-    const digits = scalar.source.replace(/^["']|["']$/g, '');
     const unsigned = (e.parentSchema as { minimum?: number } | undefined)?.minimum === 0;
-    if (/^[0-9]+$/.test(digits) || (!unsigned && /^-[0-9]+$/.test(digits))) return null;
-    if (unsigned && /^-[0-9]+$/.test(digits)) return ctx.diag('schema.range', 'error', range, `${name} must not be negative`);
+    // The range of a well-formed one is modulemd.integer-text's to judge.
+    const r = typeof actual === 'string' ? readInteger(actual, !unsigned) : ({ ok: false, error: 'format' } as const);
+    if (r.ok || r.error === 'range') return null;
+    if (r.error === 'negative') return ctx.diag('schema.range', 'error', range, `${name} must not be negative`);
     return ctx.diag('schema.integer', 'error', range, `${name} is not a valid integer: ${scalar.source}`);
   }
   if (expected.includes('string') && scalar && scalar.plain && (typeof actual === 'number' || typeof actual === 'boolean')) {

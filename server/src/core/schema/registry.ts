@@ -1,4 +1,4 @@
-import Ajv, { type ValidateFunction } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import overlay from '../../../../schemas/overlay.schema.json';
 import defaultsV1 from '../../../../schemas/modulemd-defaults-v1.schema.json';
@@ -24,6 +24,20 @@ export const SCHEMAS: Record<string, Record<string, unknown>> = {
 export const schemaId = (name: string): string => `urn:gitoverlay:schema:${name}`;
 
 let ajv: Ajv | undefined;
+
+/**
+ * `requiredLater: {key: what fails without it}`: keys libmodulemd does not require when it reads the
+ * document, but a later step does. Reported as warnings (schema.required-later), never as errors.
+ */
+function requiredLater(schema: Record<string, string>, data: Record<string, unknown>): boolean {
+  const missing = Object.keys(schema).filter((k) => !(k in data));
+  (requiredLater as unknown as { errors: Partial<ErrorObject>[] }).errors = missing.map((m) => ({
+    keyword: 'requiredLater',
+    message: schema[m],
+    params: { missingProperty: m },
+  }));
+  return missing.length === 0;
+}
 const compiled = new Map<string, ValidateFunction>();
 
 function instance(): Ajv {
@@ -34,6 +48,7 @@ function instance(): Ajv {
     addFormats(ajv);
     ajv.addKeyword({ keyword: 'markdownDescription' });
     ajv.addKeyword({ keyword: 'patternErrorMessage' });
+    ajv.addKeyword({ keyword: 'requiredLater', type: 'object', errors: true, validate: requiredLater });
     for (const s of Object.values(SCHEMAS)) ajv.addSchema(s);
   }
   return ajv;
