@@ -83,6 +83,8 @@ describe('an empty value is an empty string to libmodulemd', () => {
     const text = streamV2().replace('summary: A demo module', 'summary:');
     const all = agree(text, 'valid');
     assert.deepEqual(all.map((d) => `${d.code}@${at(d)} ${d.severity}`), ['modulemd.empty-value@6:3 warning']);
+    assert.equal(all[0].code, 'modulemd.empty-value');
+    assert.match(all[0].message, /'summary' has no value; libmodulemd reads it as an empty string/);
   });
 
   test('an empty rpms: in a packager v3 profile: valid with --type modulemd-packager-v3, a warning', () => {
