@@ -206,7 +206,7 @@ describe('overlay components', () => {
     seen.add('yaml.numeric-string');
     expectDiag(text, d, {
       severity: 'warning',
-      message: /'override-version' is written as 1.10, which PyYAML-based tools read as the number 1.1; quote it: "1.10"/,
+      message: /'override-version' is written as 1.10, which PyYAML-based tools read as the float 1.1; quote it: "1.10"/,
       at: '13:23',
       covers: '1.10',
     });

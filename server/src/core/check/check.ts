@@ -1,7 +1,7 @@
 import { detectFamily, looksLikeModulemd, OVERLAY, type Kind } from '../kinds/detect';
 import { rulesFor } from '../rules';
 import { checkEnvelope } from '../rules/modulemd/envelope';
-import { mapSchemaErrors, type MapOptions } from '../schema/errors';
+import { mapSchemaErrors, pyyamlStringDiagnostics, type MapOptions } from '../schema/errors';
 import { readAsLibmodulemd } from '../schema/libmodulemd-reading';
 import { readingDiagnostic } from '../schema/reading-diagnostics';
 import { validatorFor } from '../schema/registry';
@@ -60,6 +60,7 @@ export function checkDocument(given: DocContext, kind: Kind, options: MapOptions
     notes = reading.notes.map((n) => readingDiagnostic(ctx, n));
     if (reading.errors) out.push(...mapSchemaErrors(ctx, reading.errors, [], options));
   } else if (!validate(ctx.value)) out.push(...mapSchemaErrors(ctx, validate.errors, [], options));
+  notes.push(...pyyamlStringDiagnostics(ctx, options));
   for (const rule of rulesFor(kind.schema)) {
     try {
       out.push(...rule.check(ctx));

@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { DocContext } from '../check/context';
 import { closest } from '../check/suggest';
+import { pyyamlRead } from '../yaml/pyyaml-resolver';
 import { readInteger } from './libmodulemd-integer';
 import type { Diagnostic, JsonPath } from '../types';
 
@@ -238,19 +239,8 @@ function typeError(ctx: DocContext, e: ErrorObject, path: (string | number)[], o
     return ctx.diag('schema.integer', 'error', range, `${name} is not a valid integer: ${scalar.source}`);
   }
   if (expected.includes('string') && scalar && scalar.plain && (typeof actual === 'number' || typeof actual === 'boolean')) {
-    const forced = options.stringRequiredAt?.(path);
-    // `stream: 8` reads back as "8" everywhere; only forms that change on the way (1.10, 1e3, true) matter.
-    if (!forced && String(actual) === scalar.source) return null;
-    const quoted = JSON.stringify(scalar.source);
-    if (forced) return ctx.diag(forced.code, 'error', range, `${forced.message}; quote it: ${quoted}`, { replacement: quoted });
-    const reads = typeof actual === 'number' ? `the number ${String(actual)}` : `the boolean ${String(actual)}`;
-    return ctx.diag(
-      'yaml.numeric-string',
-      'warning',
-      range,
-      `${name} is written as ${scalar.source}, which PyYAML-based tools read as ${reads}; quote it: ${quoted}`,
-      { replacement: quoted },
-    );
+    // Text to libmodulemd; what matters is what PyYAML-based tools make of it.
+    return pyyamlTextDiagnostic(ctx, path, scalar.source, options);
   }
   if (expected.length === 1 && expected[0] === 'boolean' && scalar) {
     return ctx.diag('schema.boolean', 'error', range, `${name} must be true or false (libmodulemd accepts only these literals), not ${scalar.source}`);
@@ -264,4 +254,51 @@ function typeError(ctx: DocContext, e: ErrorObject, path: (string | number)[], o
     range,
     `${name} must be ${expected.map((t) => TYPE_NAMES[t] ?? t).join(' or ')}, not ${describe(actual)}`,
   );
+}
+
+const PY_NAMES: Record<string, string> = { bool: 'the boolean', float: 'the float', int: 'the integer', null: 'None', timestamp: 'the date' };
+
+/**
+ * A plain scalar meant as text that PyYAML (MBS, fedpkg, rdgo) reads as something else whose str()
+ * is not the same text: `stream: 1.10` becomes 1.1, `010` becomes 8, `on` becomes True. Text that
+ * PyYAML keeps (`76554e01`), or gives back unchanged (`stream: 8`), is fine. Where a string is
+ * required (rdgo's defines) any non-string is an error.
+ */
+export function pyyamlTextDiagnostic(ctx: DocContext, path: JsonPath, source: string, options: MapOptions): Diagnostic | null {
+  const py = pyyamlRead(source);
+  if (py.tag === 'str') return null;
+  const forced = options.stringRequiredAt?.(path);
+  const quoted = JSON.stringify(source);
+  const range = ctx.valueAt(path);
+  if (forced) return ctx.diag(forced.code, 'error', range, `${forced.message}; quote it: ${quoted}`, { replacement: quoted });
+  if (py.text === source) return null;
+  const reads = py.tag === 'null' ? 'None' : `${PY_NAMES[py.tag]} ${py.text}`;
+  return ctx.diag(
+    'yaml.numeric-string',
+    'warning',
+    range,
+    `${label(path)} is written as ${source}, which PyYAML-based tools read as ${reads}; quote it: ${quoted}`,
+    { replacement: quoted },
+  );
+}
+
+/** yaml.numeric-string for plain scalars the YAML 1.2 parser kept as strings (schema-valid ones). */
+export function pyyamlStringDiagnostics(ctx: DocContext, options: MapOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const walk = (v: unknown, path: (string | number)[]): void => {
+    if (typeof v === 'string') {
+      if (v === '') return;
+      // Strings YAML 1.2 keeps and PyYAML does not: yes/on/True, 010, 0b1, 1:30, 1_000, datetimes.
+      if (pyyamlRead(v).tag === 'str') return;
+      const s = ctx.scalar(path);
+      if (!s?.plain || s.source !== v) return;
+      const d = pyyamlTextDiagnostic(ctx, path, v, options);
+      if (d) out.push(d);
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) if (!(k === 'xmd' && path.length === 1)) walk(x, [...path, k]);
+    }
+  };
+  walk(ctx.value, []);
+  return out;
 }
