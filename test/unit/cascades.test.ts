@@ -22,7 +22,7 @@ describe('one defect, one diagnostic', () => {
   });
 
   test('a misspelt alias reference is one error, not also an "unused alias" warning', () => {
-    const text = 'aliases:\n  - name: github\n    url: https://github.com/\ndistgit: {prefix: github}\ncomponents:\n  - src: githb:coreos/etcd\n';
+    const text = 'aliases:\n  - name: github\n    url: https://github.com/\ndistgit: {prefix: github}\nroot: {mock: fedora-41-$arch}\ncomponents:\n  - src: githb:coreos/etcd\n';
     const found = diagnostics(text, 'overlay.yml');
     assert.deepEqual(
       found.map((d) => d.code),
@@ -34,7 +34,7 @@ describe('one defect, one diagnostic', () => {
   test('an empty document: value is "no document type", not type "null"', () => {
     const found = diagnostics('document:\nversion: 2\ndata:\n  summary: s\n');
     assert.deepEqual(found.map((d) => d.code), ['modulemd.document-missing']);
-    assert.match(found[0].message, /No document type specified/);
+    assert.match(found[0].message, /'document' is empty: name the document type/);
   });
 
   test('a single document that forgot its document: line is still recognised as modulemd', () => {

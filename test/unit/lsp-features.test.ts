@@ -271,7 +271,7 @@ describe('language server features over stdio', () => {
       assert.deepEqual(await fix('fix5.yaml', base.replace('  description: d\n', '  description: d\n  summary: again\n'), 'yaml.duplicate-key', /Remove the duplicate key/), []);
     });
     test('quote a non-string defines value', async () => {
-      const overlay = 'aliases:\n  - name: gh\n    url: https://github.com/\ndistgit: {prefix: gh}\ncomponents:\n  - src: gh:a/b\n    defines:\n      with_tests: 0\n';
+      const overlay = 'aliases:\n  - name: gh\n    url: https://github.com/\ndistgit: {prefix: gh}\nroot: {mock: fedora-41-$arch}\ncomponents:\n  - src: gh:a/b\n    defines:\n      with_tests: 0\n';
       assert.deepEqual(await fix('fix6.overlay.yml', overlay, 'overlay.defines-not-string', /Quote as "0"/), []);
     });
     test('make buildorder and buildafter consistent', async () => {

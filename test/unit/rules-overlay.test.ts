@@ -175,7 +175,7 @@ describe('overlay components', () => {
     branch: release-3.5
 `);
     expectDiag(text, sole(text, 'overlay.duplicate-name'), {
-      severity: 'error',
+      severity: 'warning',
       message: /Component name 'etcd' is already used by component 1; set a distinct 'name'/,
       at: '14:5',
       covers: 'src',
@@ -190,7 +190,7 @@ describe('overlay components', () => {
     name: docker
 `);
     expectDiag(text, sole(text, 'overlay.duplicate-name'), {
-      severity: 'error',
+      severity: 'warning',
       message: /Component name 'docker' is already used by component 1/,
       at: '15:11',
       covers: 'docker',
@@ -295,6 +295,8 @@ describe('overlay top level', () => {
     url: https://src.fedoraproject.org/rpms/
 distgit:
   prefix: fedorapkgs
+root:
+  mock: fedora-38-$arch
 `;
     const d = sole(text, 'schema.required');
     expectDiag(text, d, { severity: 'error', message: /The document is missing the required key 'components'/, at: '1:1', covers: 'aliases' });
@@ -305,9 +307,12 @@ distgit:
   test("an overlay without 'distgit' is refused", () => {
     const text = `components:
   - src: https://github.com/coreos/etcd
+aliases: []
+root:
+  mock: fedora-38-$arch
 `;
     const d = sole(text, 'schema.required');
-    expectDiag(text, d, { severity: 'error', message: /The document is missing the required key 'distgit'/, at: '1:1', covers: 'components' });
+    expectDiag(text, d, { severity: 'error', message: /The document is missing the required key 'distgit': rdgo stops with 'Missing config key distgit'/, at: '1:1', covers: 'components' });
     clean(`distgit:\n  prefix: https://src.fedoraproject.org/rpms\n${text}`);
   });
 
@@ -324,16 +329,81 @@ distgit:
     clean(overlay('  - src: github:coreos/etcd\n  - src: github:coreos/flannel\n'));
   });
 
-  test("a 'cache' section warns that rdgo never reads it", () => {
+  test("a 'cache' section is noted (information, not a warning: most real overlays have one) as never read by rdgo", () => {
     const text = overlay('  - src: github:coreos/etcd\n').replace('components:\n', 'cache:\n  buildserial: 0\ncomponents:\n');
     expectDiag(text, sole(text, 'overlay.cache-unused'), {
-      severity: 'warning',
+      severity: 'information',
       message: /'cache' is accepted but never read by rpmdistro-gitoverlay/,
       at: '11:1',
       covers: 'cache',
     });
     clean(overlay('  - src: github:coreos/etcd\n'));
   });
+
+  test("rdgo's build reads only root.mock: another key under root is a warning (was an unknown-key error), with did-you-mean", () => {
+    const text = overlay('  - src: github:coreos/etcd\n').replace('root:\n  mock: fedora-38-$arch\n', 'root:\n  mock: fedora-38-$arch\n  distgit-branch: f38\n');
+    expectDiag(text, sole(text, 'overlay.unknown-root-key'), {
+      severity: 'warning',
+      message: /'distgit-branch' under root is ignored: rpmdistro-gitoverlay reads only root.mock/,
+      at: '11:3',
+      covers: 'distgit-branch',
+    });
+    const typo = overlay('  - src: github:coreos/etcd\n').replace('  mock: fedora', '  mokc: fedora');
+    const all = diagnostics(typo, OVERLAY);
+    assert.deepEqual(codes(all), ['schema.required', 'overlay.unknown-root-key'], show(all).join('; '));
+    assert.match(all[0].message, /'root' is missing the required key 'mock': rdgo's build stops with 'Missing config key mock'/);
+    assert.match(all[1].message, /did you mean 'mock'\?/);
+  });
+
+  test("a missing root is an error in rdgo's words ('Missing config key root'); missing aliases too (KeyError)", () => {
+    const noRoot = overlay('  - src: github:coreos/etcd\n').replace('root:\n  mock: fedora-38-$arch\n', '');
+    expectDiag(noRoot, sole(noRoot, 'schema.required'), {
+      severity: 'error',
+      message: /The document is missing the required key 'root': rdgo's build stops with 'Missing config key root'/,
+      at: '1:1',
+      covers: 'aliases',
+    });
+    const noAliases = `distgit:\n  prefix: https://src.fedoraproject.org/rpms/\nroot:\n  mock: fedora-38-$arch\ncomponents:\n  - src: https://github.com/coreos/etcd\n`;
+    expectDiag(noAliases, sole(noAliases, 'schema.required'), {
+      severity: 'error',
+      message: /missing the required key 'aliases': rdgo's resolve fails without it \(KeyError: 'aliases'\), even with no alias to define: write 'aliases: \[\]'/,
+      at: '1:1',
+      covers: 'distgit',
+    });
+    clean(`aliases: []\n${noAliases}`);
+  });
+
+  test("src without a scheme or an alias (github.com/org/repo) is refused as rdgo does ('Invalid uri'), with https:// as fix", () => {
+    const text = overlay('  - src: github:coreos/etcd\n  - src: github.com/projectatomic/bubblewrap\n');
+    const d = sole(text, 'overlay.src-not-url');
+    expectDiag(text, d, {
+      severity: 'error',
+      message: /rdgo refuses 'github.com\/projectatomic\/bubblewrap' \("Invalid uri"\): write a URL with a scheme \(https:\/\/github.com\/projectatomic\/bubblewrap\)/,
+      at: '13:10',
+      covers: 'github.com/projectatomic/bubblewrap',
+    });
+    assert.equal(d.data?.replacement, 'https://github.com/projectatomic/bubblewrap');
+    clean(overlay('  - src: github:coreos/etcd\n  - src: https://github.com/projectatomic/bubblewrap\n'));
+    clean(overlay('  - src: github:coreos/etcd\n  - src: github:projectatomic/bubblewrap\n'));
+  });
+
+  test('a ref or an rpmwith entry PyYAML reads as a float, a date or a number is an error (rdgo raises TypeError); text PyYAML keeps is fine', () => {
+    for (const [line, at, covers] of [
+      ['    tag: 1.0\n', '13:10', '1.0'],
+      ['    branch: 2019-01-01\n', '13:13', '2019-01-01'],
+      ['    rpmwith: [1]\n', '13:15', '1'],
+    ] as const) {
+      const text = overlay(`  - src: github:coreos/etcd\n${line}`);
+      const d = sole(text, 'overlay.not-a-string');
+      assert.equal(at, `${d.range.start.line + 1}:${d.range.start.character + 1}`, d.message);
+      assert.equal(covered(text, d), covers);
+      assert.equal(d.severity, 'error');
+      assert.match(d.message, /rdgo/);
+    }
+    clean(overlay('  - src: github:coreos/etcd\n    tag: "1.0"\n'));
+    clean(overlay('  - src: github:coreos/etcd\n    tag: 76554e01\n'));
+  });
+
 });
 
 describe('which files are overlays', () => {
@@ -390,6 +460,28 @@ services:
       assert.deepEqual(show(result.diagnostics), [], path);
     }
   });
+
+  test("rpm-gitoverlay's overlay.yml (components with git:, a chroot) gets one note that it is not an rdgo overlay, not a flood", () => {
+    const text = `aliases:\n  - name: github\n    url: https://github.com/\nchroot: fedora-rawhide-x86_64\ncomponents:\n  - name: libsolv\n    git:\n      src: github:openSUSE/libsolv\n`;
+    const d = sole(text, 'overlay.not-rdgo');
+    assert.equal(d.severity, 'warning');
+    assert.match(d.message, /rpm-gitoverlay's overlay format .* not rpmdistro-gitoverlay's: rdgo would stop with 'Missing config key distgit'/);
+  });
+
+  test('an rdgo overlay under another name (example-overlay.yml) is recognised by its content', () => {
+    const result = checkText('doc/example-overlay.yml', overlay('  - src: github:coreos/etcd\n    spec: external\n'));
+    assert.equal(result.family, 'overlay');
+    assert.deepEqual(codes(result.diagnostics), ['schema.enum']);
+  });
+
+  test("another tool's document:/version:/data: envelope (document: rpm-package-manifest) is not claimed as modulemd", () => {
+    const result = checkText('manifest.yaml', 'document: rpm-package-manifest\nversion: 0\ndata:\n  repositories: []\n');
+    assert.equal(result.family, null);
+    assert.deepEqual(result.diagnostics, []);
+    // A near miss of modulemd is still ours to report.
+    assert.equal(checkText('m.yaml', 'document: modulmd\nversion: 2\ndata:\n  name: x\n').family, 'modulemd');
+  });
+
 });
 
 describe('coverage of this file', () => {

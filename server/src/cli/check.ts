@@ -27,6 +27,9 @@ export function runCheck(argv: string[], version: string): CommandResult {
     return { code: 2, stderr: `gitoverlay: cannot read ${describePath(err)}\n` };
   }
   const reports: FileReport[] = [];
+  // A file named on the command line is never skipped silently: say why it is not checked.
+  const explicit = new Set(positionals);
+  const skipped: string[] = [];
   for (const path of files) {
     let text: string;
     try {
@@ -36,6 +39,7 @@ export function runCheck(argv: string[], version: string): CommandResult {
     }
     const result = checkText(path, text);
     if (result.family) reports.push({ path, diagnostics: result.diagnostics });
+    else if (explicit.has(path)) skipped.push(path);
   }
   const errors = reports.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'error').length, 0);
   const warnings = reports.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'warning').length, 0);
@@ -44,7 +48,8 @@ export function runCheck(argv: string[], version: string): CommandResult {
     format === 'text'
       ? `${reports.length} file${reports.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`
       : '';
-  return { code: errors > 0 ? 1 : 0, stdout, stderr: summary };
+  const notes = skipped.map((p) => `gitoverlay: ${p}: not a modulemd document or an rpmdistro-gitoverlay overlay; not checked\n`).join('');
+  return { code: errors > 0 ? 1 : 0, stdout, stderr: notes + summary };
 }
 
 function describePath(err: unknown): string {

@@ -54,6 +54,8 @@ export const CODES: Record<string, CodeInfo> = {
   [ENVELOPE_CODES.versionUnsupported]: e('A `version:` this document type does not have.'),
   [ENVELOPE_CODES.dataMissing]: e('No `data:` section.'),
   [DEFAULTS_CONFLICT]: e('Two modulemd-defaults for one module disagree on the default stream with the same `modified`.'),
+  'overlay.not-rdgo': w("An overlay.yml in another tool's format (rpm-gitoverlay's): said once, and not checked further."),
+  'overlay.not-a-string': e('A ref (tag, branch, freeze), an rpmwith/rpmwithout entry or root.mock that PyYAML reads as a number, boolean or date: rdgo raises TypeError.'),
   'overlay.defines-not-string': e('A `defines` value that is not a string (rdgo raises TypeError).'),
   'spec.changelog-date': e('A %changelog header whose date rpm cannot read (rpmbuild drops the changelog); a wrong weekday is a warning.'),
   'spec.changelog-order': e('%changelog entries not in descending chronological order.'),

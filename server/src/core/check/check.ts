@@ -1,4 +1,4 @@
-import { detectFamily, looksLikeModulemd, OVERLAY, type Kind } from '../kinds/detect';
+import { detectFamily, foreignOverlayFormat, looksLikeModulemd, OVERLAY, type Kind } from '../kinds/detect';
 import { rulesFor } from '../rules';
 import { checkEnvelope } from '../rules/modulemd/envelope';
 import { mapSchemaErrors, pyyamlStringDiagnostics, type MapOptions } from '../schema/errors';
@@ -30,12 +30,25 @@ export interface CheckResult {
   diagnostics: Diagnostic[];
 }
 
+const REFS = new Set(['tag', 'branch', 'freeze']);
+
 const overlayOptions: MapOptions = {
-  // rdgo hands defines to rpmbuild as strings; a number there raises TypeError in rdgo.
-  stringRequiredAt: (path: JsonPath) =>
-    path.length === 4 && path[0] === 'components' && path[2] === 'defines'
-      ? { code: 'overlay.defines-not-string', message: `The value of define '${String(path[3])}' must be a string` }
-      : null,
+  // Where rdgo needs text and PyYAML hands it a number, a boolean or a date, it raises TypeError.
+  stringRequiredAt: (path: JsonPath) => {
+    if (path[0] === 'components' && path.length === 4 && path[2] === 'defines') {
+      return { code: 'overlay.defines-not-string', message: `The value of define '${String(path[3])}' must be a string` };
+    }
+    const key = String(path[path.length - 1]);
+    const ref = path[0] === 'components' && (path.length === 3 || (path.length === 4 && path[2] === 'distgit')) && REFS.has(key);
+    if (ref) return { code: 'overlay.not-a-string', message: `'${key}' must be a string: rdgo hands it to git and raises TypeError on anything else` };
+    if (path[0] === 'components' && path.length === 4 && (path[2] === 'rpmwith' || path[2] === 'rpmwithout')) {
+      return { code: 'overlay.not-a-string', message: `Each '${String(path[2])}' entry must be a string: rdgo joins them into --with options and raises TypeError on anything else` };
+    }
+    if (path.length === 2 && path[0] === 'root' && path[1] === 'mock') {
+      return { code: 'overlay.not-a-string', message: "'mock' must be a string: rdgo's build replaces $arch in it and fails on anything else" };
+    }
+    return null;
+  },
 };
 
 const rangeKey = (d: Diagnostic): string => `${d.range.start.line}:${d.range.start.character}`;
@@ -88,6 +101,13 @@ export function checkParsed(path: string, parsed: ParsedYaml, options: CheckOpti
     }
     if (family === 'overlay') {
       const ctx = new DocContext(parsed.lines, d.locator, d.value, OVERLAY, d.start);
+      const foreign = foreignOverlayFormat(d.value);
+      if (foreign) {
+        // One note instead of a flood of errors about a format we do not check.
+        documents.push({ index: d.index, kind: null });
+        diagnostics.push(ctx.diag('overlay.not-rdgo', 'warning', ctx.ownerAt([]), `Not checked: ${foreign}`));
+        continue;
+      }
       contexts.push(ctx);
       documents.push({ index: d.index, kind: OVERLAY });
       diagnostics.push(...checkDocument(ctx, OVERLAY, overlayOptions));

@@ -48,6 +48,7 @@ export function codeActions(parsed: ParsedYaml, result: CheckResult | null, diag
     switch (d.code) {
       case 'schema.unknown-key':
       case 'overlay.unknown-top-level-key':
+      case 'overlay.unknown-root-key':
       case 'modulemd.document-unknown':
       case 'overlay.undefined-alias':
         if (typeof data.suggestion === 'string') {
@@ -57,8 +58,12 @@ export function codeActions(parsed: ParsedYaml, result: CheckResult | null, diag
         }
         break;
       case 'yaml.numeric-string':
+      case 'overlay.not-a-string':
       case 'overlay.defines-not-string':
         if (typeof data.replacement === 'string') out.push({ title: `Quote as ${data.replacement}`, diagnostic: d, edits: [{ range: d.range, newText: data.replacement }], preferred: true });
+        break;
+      case 'overlay.src-not-url':
+        if (typeof data.replacement === 'string') out.push({ title: `Change to ${data.replacement}`, diagnostic: d, edits: [{ range: d.range, newText: data.replacement }], preferred: true });
         break;
       case 'modulemd.scalar-list':
         if (typeof data.replacement === 'string') out.push({ title: `Write as the list ${data.replacement}`, diagnostic: d, edits: [{ range: d.range, newText: data.replacement }], preferred: true });

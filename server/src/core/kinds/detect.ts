@@ -48,13 +48,31 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** Does this document look like a modulemd envelope (so that its defects are ours to report)? */
 export function looksLikeModulemd(value: unknown): boolean {
   if (!isPlainObject(value)) return false;
-  if (typeof value.document === 'string' && value.document.startsWith('modulemd')) return true;
+  if (typeof value.document === 'string') {
+    if (value.document.startsWith('modulemd')) return true;
+    // Another tool's envelope (document: rpm-package-manifest): not ours, unless it is a near miss.
+    if (!/^mod/i.test(value.document) && value.document.length > 0) return false;
+  }
   // A forgotten `document:` line still leaves a recognisable envelope.
   return 'version' in value && isPlainObject(value.data) && ('document' in value || Object.keys(value).length <= 3);
 }
 
 export function looksLikeOverlay(value: unknown): boolean {
-  return isPlainObject(value) && 'components' in value && 'distgit' in value;
+  return isPlainObject(value) && 'components' in value && ('distgit' in value || 'aliases' in value || 'root' in value);
+}
+
+/**
+ * Why an overlay-named file is another tool's format (rpm-gitoverlay's `overlay.yml`: components
+ * with `git:`, a `chroot`), or null when it is rdgo's (or a broken rdgo overlay).
+ */
+export function foreignOverlayFormat(value: unknown): string | null {
+  if (!isPlainObject(value) || 'distgit' in value) return null;
+  const components = Array.isArray(value.components) ? value.components.filter(isPlainObject) : [];
+  const git = components.some((c) => 'git' in c || 'distgit-overrides' in c || 'version-from' in c);
+  if (git || 'chroot' in value || 'chroots' in value) {
+    return "this is rpm-gitoverlay's overlay format (components with 'git:', a 'chroot'), not rpmdistro-gitoverlay's: rdgo would stop with 'Missing config key distgit'";
+  }
+  return null;
 }
 
 export type FileFamily = 'modulemd' | 'overlay' | null;

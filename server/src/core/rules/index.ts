@@ -18,7 +18,9 @@ import {
   duplicateName,
   missingSource,
   specInternalWithDistgit,
+  srcNotUrl,
   undefinedAlias,
+  unknownRootKey,
   unknownTopLevelKey,
   unusedAlias,
 } from './overlay/rules';
@@ -43,11 +45,13 @@ export const RULES: readonly Rule[] = [
   obsoletesDate,
   defaultsIntents,
   unknownTopLevelKey,
+  unknownRootKey,
   cacheUnused,
   missingSource,
   specInternalWithDistgit,
   duplicateName,
   undefinedAlias,
+  srcNotUrl,
   unusedAlias,
 ];
 

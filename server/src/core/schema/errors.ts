@@ -84,6 +84,9 @@ function expectedTypes(t: unknown): string[] {
   return Array.isArray(t) ? t.map(String) : [String(t)];
 }
 
+/** Findings about a value's content, which say nothing more once its type is wrong. */
+const VALUE_KEYWORDS = new Set(['enum', 'const', 'pattern', 'format', 'minLength', 'maxLength', 'minimum', 'maximum', 'anyOf', 'oneOf']);
+
 function isUnder(path: string, prefix: string): boolean {
   return path !== prefix && path.startsWith(prefix + '/');
 }
@@ -99,7 +102,7 @@ export function mapSchemaErrors(
   options: MapOptions = {},
 ): Diagnostic[] {
   if (!errors?.length) return [];
-  // A value of the wrong type makes every finding below it noise.
+  // A value of the wrong type makes every finding below it noise, and every other finding on it.
   const typeBroken = errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath);
   // A misspelt required key is one defect: the unknown key says "did you mean", the missing one stays quiet.
   const misspelt = new Set<string>();
@@ -112,8 +115,12 @@ export function mapSchemaErrors(
   }
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
-  for (const e of errors) {
+  // Type errors first: a reported one makes the value's other findings (enum, pattern) noise.
+  const reportedType = new Set<string>();
+  const ordered = [...errors.filter((e) => e.keyword === 'type'), ...errors.filter((e) => e.keyword !== 'type')];
+  for (const e of ordered) {
     if (typeBroken.some((p) => isUnder(e.instancePath, p))) continue;
+    if (e.keyword !== 'type' && reportedType.has(e.instancePath) && VALUE_KEYWORDS.has(e.keyword)) continue;
     if (e.keyword === 'required' && misspelt.has(`${e.instancePath}|${(e.params as { missingProperty: string }).missingProperty}`)) continue;
     const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
     if (seen.has(key)) continue;
@@ -121,6 +128,7 @@ export function mapSchemaErrors(
     const path = [...base, ...typedPath(rootValue(ctx, base), pointerToPath(e.instancePath))];
     const d = mapOne(ctx, e, path, options);
     if (d) out.push(d);
+    if (d && e.keyword === 'type') reportedType.add(e.instancePath);
   }
   return out;
 }
@@ -150,24 +158,28 @@ function mapOne(ctx: DocContext, e: ErrorObject, path: (string | number)[], opti
     }
     case 'required': {
       const missing = String((e.params as { missingProperty: string }).missingProperty);
+      const later = (parent.requiredLaterMessages as Record<string, string> | undefined)?.[missing];
+      if (later !== undefined) {
+        return ctx.diag(
+          'schema.required-later',
+          'warning',
+          ctx.ownerAt(path),
+          `${path.length ? label(path) : 'The document'} has no '${missing}': modulemd-validator accepts that, but ${later}`,
+          { missing },
+        );
+      }
+      // A schema may say why the key is required, in the reference tool's own words.
+      const why = (parent.requiredMessages as Record<string, string> | undefined)?.[missing];
       return ctx.diag(
         'schema.required',
         'error',
         ctx.ownerAt(path),
-        `${path.length ? label(path) : 'The document'} is missing the required key '${missing}'`,
+        `${path.length ? label(path) : 'The document'} is missing the required key '${missing}'` + (why ? `: ${why}` : ''),
         { missing },
       );
     }
-    case 'requiredLater': {
-      const missing = String((e.params as { missingProperty: string }).missingProperty);
-      return ctx.diag(
-        'schema.required-later',
-        'warning',
-        ctx.ownerAt(path),
-        `${path.length ? label(path) : 'The document'} has no '${missing}': modulemd-validator accepts that, but ${e.message ?? 'a later step needs it'}`,
-        { missing },
-      );
-    }
+    case 'requiredLater':
+      return null; // the macro's own summary of its `required` findings, which are reported one by one
     case 'type':
       return typeError(ctx, e, path, options);
     case 'enum': {

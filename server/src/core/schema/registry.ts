@@ -1,4 +1,4 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import overlay from '../../../../schemas/overlay.schema.json';
 import defaultsV1 from '../../../../schemas/modulemd-defaults-v1.schema.json';
@@ -27,17 +27,11 @@ let ajv: Ajv | undefined;
 
 /**
  * `requiredLater: {key: what fails without it}`: keys libmodulemd does not require when it reads the
- * document, but a later step does. Reported as warnings (schema.required-later), never as errors.
+ * document, but a later step does. A macro (so precompiled validators carry it too): a `required` whose
+ * errors mapSchemaErrors reports as warnings (schema.required-later), with the reason from
+ * `requiredLaterMessages`.
  */
-function requiredLater(schema: Record<string, string>, data: Record<string, unknown>): boolean {
-  const missing = Object.keys(schema).filter((k) => !(k in data));
-  (requiredLater as unknown as { errors: Partial<ErrorObject>[] }).errors = missing.map((m) => ({
-    keyword: 'requiredLater',
-    message: schema[m],
-    params: { missingProperty: m },
-  }));
-  return missing.length === 0;
-}
+const requiredLater = (schema: Record<string, string>) => ({ required: Object.keys(schema), requiredLaterMessages: schema });
 const compiled = new Map<string, ValidateFunction>();
 
 function instance(): Ajv {
@@ -48,7 +42,9 @@ function instance(): Ajv {
     addFormats(ajv);
     ajv.addKeyword({ keyword: 'markdownDescription' });
     ajv.addKeyword({ keyword: 'patternErrorMessage' });
-    ajv.addKeyword({ keyword: 'requiredLater', type: 'object', errors: true, validate: requiredLater });
+    ajv.addKeyword({ keyword: 'requiredMessages' });
+    ajv.addKeyword({ keyword: 'requiredLater', type: 'object', macro: requiredLater });
+    ajv.addKeyword({ keyword: 'requiredLaterMessages' });
     for (const s of Object.values(SCHEMAS)) ajv.addSchema(s);
   }
   return ajv;

@@ -161,8 +161,11 @@ export function parseYamlFull(text: string): ParsedYaml {
           if (node.resolve(doc) === undefined) unresolved.push(node);
         },
       });
+      const reported = new Set(doc.errors.map((e) => e.pos[0]));
       for (const node of unresolved) {
         const r = node.range!;
+        // A bare `*` is already a syntax error ("Alias cannot be an empty string"): one defect, one message.
+        if (reported.has(r[0])) continue;
         syntax.push({
           range: lines.range(r[0], r[1]),
           severity: 'error',

@@ -13,6 +13,8 @@ export const ENVELOPE_CODES = {
   dataMissing: 'modulemd.data-missing',
 } as const;
 
+const ENVELOPE_KEYS = ['document', 'version', 'data'];
+
 /**
  * Checks `document`, `version` and `data`; returns the document's kind when the envelope allows
  * checking the data against a schema.
@@ -25,8 +27,23 @@ export function checkEnvelope(ctx: DocContext): { kind: ModulemdKind | null; dia
     return { kind: null, diagnostics: out };
   }
   let kind: ModulemdKind | null = null;
+  // A misspelt envelope key (documenl:) is the missing one: say so on the key, with the fix.
+  const misspelt = (wanted: string): Diagnostic | null => {
+    const typo = Object.keys(v).find((k) => !ENVELOPE_KEYS.includes(k) && closest(k, [wanted]) === wanted);
+    return typo ? ctx.diag('schema.unknown-key', 'error', ctx.keyAt([typo]), `Unknown key '${typo}'; did you mean '${wanted}'?`, { key: typo, suggestion: wanted }) : null;
+  };
   if (v.document === undefined || v.document === null) {
-    out.push(ctx.diag(ENVELOPE_CODES.documentMissing, 'error', ctx.ownerAt([]), "No document type specified: add 'document:' (e.g. modulemd)", { missing: 'document' }));
+    const typo = v.document === undefined ? misspelt('document') : null;
+    out.push(
+      typo ??
+        ctx.diag(
+          ENVELOPE_CODES.documentMissing,
+          'error',
+          v.document === null ? ctx.keyAt(['document']) : ctx.ownerAt([]),
+          v.document === null ? "'document' is empty: name the document type (e.g. modulemd)" : "No document type specified: add 'document:' (e.g. modulemd)",
+          { missing: 'document' },
+        ),
+    );
   } else if (typeof v.document !== 'string' || !(v.document in MODULEMD_KINDS)) {
     const known = Object.keys(MODULEMD_KINDS);
     const suggestion = typeof v.document === 'string' ? closest(v.document, known) : undefined;
@@ -41,7 +58,17 @@ export function checkEnvelope(ctx: DocContext): { kind: ModulemdKind | null; dia
     );
   }
   if (v.version === undefined || v.version === null) {
-    out.push(ctx.diag(ENVELOPE_CODES.versionMissing, 'error', ctx.ownerAt([]), "No metadata version specified: add 'version:'", { missing: 'version' }));
+    const typo = v.version === undefined ? misspelt('version') : null;
+    out.push(
+      typo ??
+        ctx.diag(
+          ENVELOPE_CODES.versionMissing,
+          'error',
+          v.version === null ? ctx.keyAt(['version']) : ctx.ownerAt([]),
+          v.version === null ? "'version' is empty: give the metadata version (e.g. 2)" : "No metadata version specified: add 'version:'",
+          { missing: 'version' },
+        ),
+    );
   } else if (typeof v.document === 'string' && v.document in MODULEMD_KINDS) {
     kind = modulemdKind(v.document, v.version);
     if (!kind) {
@@ -60,7 +87,17 @@ export function checkEnvelope(ctx: DocContext): { kind: ModulemdKind | null; dia
     }
   }
   if (v.data === undefined || v.data === null) {
-    out.push(ctx.diag(ENVELOPE_CODES.dataMissing, 'error', ctx.ownerAt([]), "No data section provided: add 'data:'", { missing: 'data' }));
+    const typo = v.data === undefined ? misspelt('data') : null;
+    out.push(
+      typo ??
+        ctx.diag(
+          ENVELOPE_CODES.dataMissing,
+          'error',
+          v.data === null ? ctx.keyAt(['data']) : ctx.ownerAt([]),
+          v.data === null ? "'data' is empty: the document's content goes under it" : "No data section provided: add 'data:'",
+          { missing: 'data' },
+        ),
+    );
     kind = null;
   }
   return { kind, diagnostics: out };

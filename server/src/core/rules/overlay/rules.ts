@@ -29,9 +29,33 @@ export const unknownTopLevelKey: Rule = {
   },
 };
 
+export const unknownRootKey: Rule = {
+  id: 'overlay.unknown-root-key',
+  severity: 'warning',
+  description: "rdgo's build reads only root.mock; any other key under root is ignored.",
+  kinds: OVERLAY,
+  check(ctx) {
+    const root = get(ctx.value, ['root']);
+    if (!isObject(root)) return [];
+    return Object.keys(root)
+      .filter((k) => k !== 'mock')
+      .map((k) => {
+        const suggestion = closest(k, ['mock']);
+        return ctx.diag(
+          this.id,
+          this.severity,
+          ctx.keyAt(['root', k]),
+          `'${k}' under root is ignored: rpmdistro-gitoverlay reads only root.mock` + (suggestion ? `; did you mean 'mock'?` : ''),
+          suggestion ? { key: k, suggestion } : { key: k },
+        );
+      });
+  },
+};
+
 export const cacheUnused: Rule = {
   id: 'overlay.cache-unused',
-  severity: 'warning',
+  // Most real overlays carry a cache section: worth knowing, not worth a warning on every file.
+  severity: 'information',
   description: 'The cache section appears in real overlays but rdgo never reads it.',
   kinds: OVERLAY,
   check(ctx) {
@@ -68,8 +92,10 @@ export const specInternalWithDistgit: Rule = {
 
 export const duplicateName: Rule = {
   id: 'overlay.duplicate-name',
-  severity: 'error',
-  description: 'Two components resolving to the same name would overwrite each other in the snapshot and the repository.',
+  // rdgo accepts it (stricter than the reference tool, so a warning): the later one silently shares
+  // the earlier one's build cache entry and overwrites it in the repository.
+  severity: 'warning',
+  description: 'Two components resolving to the same name: rdgo accepts it, but they share one build cache entry and overwrite each other in the repository.',
   kinds: OVERLAY,
   check(ctx) {
     const first = new Map<string, number>();
@@ -94,6 +120,8 @@ export const undefinedAlias: Rule = {
   description: "An `alias:path` value must use an alias defined under 'aliases'.",
   kinds: OVERLAY,
   check(ctx) {
+    // Without an aliases section at all, its missing key is the one defect (schema.required).
+    if (!isObject(ctx.value) || !('aliases' in ctx.value)) return [];
     const defined = aliasNames(ctx.value);
     const out: Diagnostic[] = [];
     const checkValue = (path: (string | number)[], value: unknown, bare: boolean): void => {
@@ -150,6 +178,36 @@ export const unusedAlias: Rule = {
         out.push(ctx.diag(this.id, this.severity, ctx.valueAt(['aliases', i, 'name']), `Alias '${a.name}' is never used`));
       }
     });
+    return out;
+  },
+};
+
+export const srcNotUrl: Rule = {
+  id: 'overlay.src-not-url',
+  severity: 'error',
+  description: "A src that is neither a URL with a scheme nor alias:path: rdgo refuses it ('Invalid uri') before git runs.",
+  kinds: OVERLAY,
+  check(ctx) {
+    const out: Diagnostic[] = [];
+    const checkValue = (path: (string | number)[], value: unknown): void => {
+      if (typeof value !== 'string' || value.includes('://')) return;
+      // alias:path is expanded (or reported by overlay.undefined-alias when the alias is unknown).
+      if (aliasOf(value) !== undefined) return;
+      const fix = /^[A-Za-z0-9.-]+\.[A-Za-z]{2,}\//.test(value) ? `https://${value}` : undefined;
+      out.push(
+        ctx.diag(
+          this.id,
+          this.severity,
+          ctx.valueAt(path),
+          `rdgo refuses '${value}' ("Invalid uri"): write a URL with a scheme` + (fix ? ` (${fix})` : '') + ' or alias:path with an alias defined under aliases',
+          fix ? { replacement: fix } : undefined,
+        ),
+      );
+    };
+    for (const c of componentViews(ctx.value)) {
+      if (c.src) checkValue(['components', c.index, 'src'], c.src);
+      if (isObject(c.raw.distgit)) checkValue(['components', c.index, 'distgit', 'src'], c.raw.distgit.src);
+    }
     return out;
   },
 };
