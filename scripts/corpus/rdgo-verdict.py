@@ -335,6 +335,17 @@ def locate(path, stage, err, exc, tracker, rdgo_src):
             return line_of(mk or k)
         return None
 
+    if '_expand_srckey' in names and isinstance(exc, KeyError):
+        # an alias entry without `name` (or the matched one without `url`)
+        loc = dict(frames)['_expand_srckey']
+        alias = loc.get('alias')
+        aliases = loc.get('aliases')
+        ak, av = mapping_get(root, 'aliases')
+        if isinstance(av, yaml.SequenceNode) and isinstance(aliases, list):
+            for i, a in enumerate(aliases):
+                if a is alias and i < len(av.value):
+                    return line_of(av.value[i])
+
     if any(n in COMPONENT_FUNCS for n in names) and tracker.index is not None and tracker.index >= 0:
         ck, comps = mapping_get(root, 'components')
         if not (isinstance(comps, yaml.SequenceNode) and tracker.index < len(comps.value)):
