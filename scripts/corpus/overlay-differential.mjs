@@ -96,6 +96,7 @@ try {
   let cacheUnused = 0;
   let cacheUnusedIds = 0;
   let rdgoErrors = 0;
+  let notRdgo = 0;
   const classes = new Map();
   const bothErrorClasses = new Map();
   const addClass = (key, item) => {
@@ -120,7 +121,10 @@ try {
     }
     const rdgoErr = r.verdict === 'error';
     if (rdgoErr) rdgoErrors++;
-    const ourErr = errors.length > 0;
+    // Another tool's overlay.yml: gitoverlay says so once (a warning) and rdgo stops on it; both refuse it as rdgo's.
+    const foreign = diags.some((d) => d.code === 'overlay.not-rdgo');
+    if (foreign) notRdgo++;
+    const ourErr = errors.length > 0 || foreign;
     const ourSide = errors.map((d) => ({ code: d.code, message: d.message, line: d.range.start.line + 1 }));
     const item = { ids: s.ids, local: s.local, rdgo: r, ours: ourSide };
     if (rdgoErr === ourErr) {
@@ -158,6 +162,7 @@ try {
   }
   out.push('');
   out.push(`rdgo says error on ${rdgoErrors}/${staged.length} distinct files`);
+  out.push(`not rdgo's format (overlay.not-rdgo, counted as refused): ${notRdgo}/${staged.length} distinct files`);
   out.push(`both error with a matching line (or rdgo cannot place it): ${lineAgree}/${bothError}`);
   out.push(`overlay.cache-unused warning on ${cacheUnused}/${staged.length} distinct files (${cacheUnusedIds}/${entries.length} manifest entries)`);
   out.push(`${agreeIds}/${entries.length} manifest entries agree`);
