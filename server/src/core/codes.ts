@@ -1,6 +1,6 @@
 import { RULES } from './rules';
 import { ENVELOPE_CODES } from './rules/modulemd/envelope';
-import { DEFAULTS_CONFLICT } from './check/file-rules';
+import { DEFAULTS_CONFLICT, PACKAGER_IN_INDEX } from './check/file-rules';
 import { READING_CODES } from './schema/reading-diagnostics';
 import type { Severity } from './types';
 
@@ -53,7 +53,9 @@ export const CODES: Record<string, CodeInfo> = {
   [ENVELOPE_CODES.versionMissing]: e('No `version:`.'),
   [ENVELOPE_CODES.versionUnsupported]: e('A `version:` this document type does not have.'),
   [ENVELOPE_CODES.dataMissing]: e('No `data:` section.'),
+  [PACKAGER_IN_INDEX]: e('A modulemd-packager document in a file with other documents: libmodulemd reads the file as a module index and ignores it.'),
   [DEFAULTS_CONFLICT]: e('Two modulemd-defaults for one module disagree on the default stream with the same `modified`.'),
+  'overlay.empty': e('An overlay file with no content: rdgo fails on it (TypeError).'),
   'overlay.not-rdgo': w("An overlay.yml in another tool's format (rpm-gitoverlay's): said once, and not checked further."),
   'overlay.not-a-string': e('A ref (tag, branch, freeze), an rpmwith/rpmwithout entry or root.mock that PyYAML reads as a number, boolean or date: rdgo raises TypeError.'),
   'overlay.defines-not-string': e('A `defines` value that is not a string (rdgo raises TypeError).'),

@@ -7,7 +7,7 @@ import { readingDiagnostic } from '../schema/reading-diagnostics';
 import { validatorFor } from '../schema/registry';
 import type { Diagnostic, JsonPath } from '../types';
 import { parseYaml, type ParsedYaml, type YamlDocument } from '../yaml/parse';
-import { DocContext } from './context';
+import { DocContext, get } from './context';
 import { checkFileRules } from './file-rules';
 
 export interface CheckOptions {
@@ -32,14 +32,16 @@ export interface CheckResult {
 
 const REFS = new Set(['tag', 'branch', 'freeze']);
 
-const overlayOptions: MapOptions = {
+const overlayOptions = (value: unknown): MapOptions => ({
   // Where rdgo needs text and PyYAML hands it a number, a boolean or a date, it raises TypeError.
   stringRequiredAt: (path: JsonPath) => {
     if (path[0] === 'components' && path.length === 4 && path[2] === 'defines') {
       return { code: 'overlay.defines-not-string', message: `The value of define '${String(path[3])}' must be a string` };
     }
     const key = String(path[path.length - 1]);
-    const ref = path[0] === 'components' && (path.length === 3 || (path.length === 4 && path[2] === 'distgit')) && REFS.has(key);
+    // A component's own refs pick the upstream commit: rdgo reads them only when it has a src.
+    const upstream = path.length === 3 && typeof get(value, ['components', path[1], 'src']) === 'string';
+    const ref = path[0] === 'components' && (upstream || (path.length === 4 && path[2] === 'distgit')) && REFS.has(key);
     if (ref) return { code: 'overlay.not-a-string', message: `'${key}' must be a string: rdgo hands it to git and raises TypeError on anything else` };
     if (path[0] === 'components' && path.length === 4 && (path[2] === 'rpmwith' || path[2] === 'rpmwithout')) {
       return { code: 'overlay.not-a-string', message: `Each '${String(path[2])}' entry must be a string: rdgo joins them into --with options and raises TypeError on anything else` };
@@ -49,7 +51,7 @@ const overlayOptions: MapOptions = {
     }
     return null;
   },
-};
+});
 
 const rangeKey = (d: Diagnostic): string => `${d.range.start.line}:${d.range.start.character}`;
 
@@ -70,7 +72,7 @@ export function checkDocument(given: DocContext, kind: Kind, options: MapOptions
       return s?.plain ? s.source : undefined;
     });
     if (reading.notes.length) ctx = ctx.withValue(reading.value);
-    notes = reading.notes.map((n) => readingDiagnostic(ctx, n));
+    notes = reading.notes.map((n) => readingDiagnostic(ctx, n)).filter((d): d is Diagnostic => d !== null);
     if (reading.errors) out.push(...mapSchemaErrors(ctx, reading.errors, [], options));
   } else if (!validate(ctx.value)) out.push(...mapSchemaErrors(ctx, validate.errors, [], options));
   notes.push(...pyyamlStringDiagnostics(ctx, options));
@@ -110,7 +112,7 @@ export function checkParsed(path: string, parsed: ParsedYaml, options: CheckOpti
       }
       contexts.push(ctx);
       documents.push({ index: d.index, kind: OVERLAY });
-      diagnostics.push(...checkDocument(ctx, OVERLAY, overlayOptions));
+      diagnostics.push(...checkDocument(ctx, OVERLAY, overlayOptions(d.value)));
       continue;
     }
     const probe = new DocContext(parsed.lines, d.locator, d.value, null, d.start);
@@ -121,6 +123,16 @@ export function checkParsed(path: string, parsed: ParsedYaml, options: CheckOpti
     const ctx = new DocContext(parsed.lines, d.locator, d.value, envelope.kind, d.start);
     contexts.push(ctx);
     diagnostics.push(...checkDocument(ctx, envelope.kind, { lenientUnknownKeys: options.strictUnknownKeys === false }));
+  }
+  if (family === 'overlay' && parsed.syntax.length === 0 && parsed.documents.every(isEmptyDocument)) {
+    // rdgo reads an empty overlay.yml as None and fails (TypeError: 'NoneType' object is not subscriptable).
+    diagnostics.push({
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: 'error',
+      code: 'overlay.empty',
+      source: 'gitoverlay',
+      message: 'An empty overlay: rpmdistro-gitoverlay needs at least aliases, distgit, root and components',
+    });
   }
   diagnostics.push(...checkFileRules(contexts));
   diagnostics.sort(

@@ -9,9 +9,30 @@ import type { DocContext } from './context';
  */
 export const DEFAULTS_CONFLICT = 'modulemd.defaults-conflict';
 
+export const PACKAGER_IN_INDEX = 'modulemd.packager-in-index';
+
+/**
+ * A modulemd-packager document is the input of one build, read alone (`--type modulemd-packager-vN`).
+ * Among other documents the file is a module index, and libmodulemd ignores the packager document
+ * there: "modulemd-packager document ignored while reading into a module index".
+ */
+function packagerInIndex(contexts: readonly DocContext[]): Diagnostic[] {
+  if (contexts.length < 2) return [];
+  return contexts
+    .filter((ctx) => ctx.kind?.family === 'modulemd' && ctx.kind.document === 'modulemd-packager')
+    .map((ctx) =>
+      ctx.diag(
+        PACKAGER_IN_INDEX,
+        'error',
+        ctx.valueAt(['document']),
+        'libmodulemd ignores a modulemd-packager document among other documents ("modulemd-packager document ignored while reading into a module index"): keep it in a file of its own',
+      ),
+    );
+}
+
 export function checkFileRules(contexts: readonly DocContext[]): Diagnostic[] {
   const seen = new Map<string, { ctx: DocContext; stream: unknown; modified: unknown }>();
-  const out: Diagnostic[] = [];
+  const out: Diagnostic[] = packagerInIndex(contexts);
   for (const ctx of contexts) {
     if (ctx.kind?.schema !== 'modulemd-defaults-v1') continue;
     const module = get(ctx.value, ['data', 'module']);

@@ -8,10 +8,12 @@ import { pointerToPath, typedPath } from './errors';
  * - an empty value (`summary:`) is the scalar "", accepted wherever a string is expected;
  * - a scalar where a string set is expected (`platform: el8`, a profile's `rpms: foo`) is a one-item
  *   set, and an empty one is the set {""}.
+ * - a number or boolean where text is expected (`stream: 1.10`, `modified: 201709270000`) is its text,
+ *   which then has to pass the field's format like any other text.
  * Mappings, integers and booleans get no such reading: libmodulemd refuses them empty.
  * (Measured with modulemd-validator 2.14 on every string and string set of the spec documents.)
  */
-export type ReadingKind = 'empty-string' | 'empty-list' | 'scalar-list';
+export type ReadingKind = 'empty-string' | 'empty-list' | 'scalar-list' | 'scalar-text';
 
 export interface ReadingNote {
   path: JsonPath;
@@ -49,6 +51,10 @@ function reread(e: ErrorObject, path: JsonPath, textAt: (path: JsonPath) => stri
     if (types.includes('string')) return { value: '', note: { path, kind: 'empty-string' } };
     if (set) return { value: [''], note: { path, kind: 'empty-list' } };
     return undefined;
+  }
+  if (types.includes('string') && (typeof data === 'number' || typeof data === 'boolean')) {
+    const text = textAt(path);
+    if (text !== undefined) return { value: text, note: { path, kind: 'scalar-text', text } };
   }
   if (set && !types.includes('string') && (typeof data === 'string' || typeof data === 'number' || typeof data === 'boolean')) {
     const text = textAt(path) ?? String(data);

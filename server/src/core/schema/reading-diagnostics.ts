@@ -12,7 +12,9 @@ export const READING_CODES = {
  * A warning for what libmodulemd reads past: the document is accepted (modulemd-validator, dnf and
  * MBS all read it through libmodulemd), but the reading is easy to miss when editing.
  */
-export function readingDiagnostic(ctx: DocContext, n: ReadingNote): Diagnostic {
+export function readingDiagnostic(ctx: DocContext, n: ReadingNote): Diagnostic | null {
+  // Text read from a number is what libmodulemd does everywhere; PyYAML's reading is yaml.numeric-string's.
+  if (n.kind === 'scalar-text') return null;
   const name = label(n.path);
   if (n.kind === 'scalar-list') {
     const source = ctx.scalar(n.path)?.source ?? n.text ?? '';

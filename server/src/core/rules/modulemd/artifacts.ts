@@ -6,8 +6,8 @@ import { parseNevra } from './nevra';
 export const artifactNevra: Rule = {
   id: 'modulemd.artifact-nevra',
   severity: 'error',
-  description: 'Every artifacts.rpms entry must be N-E:V-R.A with a numeric epoch (libmodulemd).',
-  kinds: ['modulemd-stream-v2'],
+  description: 'Every artifacts.rpms entry must be N-E:V-R.A with a numeric epoch (libmodulemd; a v1 stream is upgraded to v2 and checked the same way).',
+  kinds: ['modulemd-stream-v1', 'modulemd-stream-v2'],
   check(ctx) {
     const rpms = get(ctx.value, ['data', 'artifacts', 'rpms']);
     if (!Array.isArray(rpms)) return [];
