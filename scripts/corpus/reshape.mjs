@@ -16,6 +16,8 @@ const KEEP_VALUE = new Set([
   'document', 'version', 'mdversion', 'stream', 'arch', 'arches', 'multilib', 'epoch', 'release', 'context',
   'static_context', 'buildorder', 'modified', 'eol', 'eol_date', 'ref', 'platform', 'reset', 'buildonly',
   'buildroot', 'srpm-buildroot', 'default', 'obsoleted_by_module_stream',
+  // rdgo overlays: values with a meaning to rdgo (spec: internal, patches: keep, refs, booleans)
+  'spec', 'patches', 'tag', 'branch', 'freeze', 'srpmroot', 'self-buildrequires', 'build-network',
 ]);
 const SEQ_OF_STREAMS = new Set(['buildrequires', 'requires']); // values (streams) kept, keys (modules) renamed
 const RESERVED = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null', 'nan', 'inf']);
@@ -94,6 +96,7 @@ export function reshapeText(text) {
         }
         if (top && (last === 'document' || last === 'version')) return;
         if (KEEP_VALUE.has(last)) return;
+        if (last === 'src' && node.source === 'distgit') return; // rdgo's marker: the source comes from dist-git
         if (last === 'arches' || parent === 'arches' || last === 'multilib') return;
         if (SEQ_OF_STREAMS.has(parent)) return; // stream names of a dependency
         if (docType.startsWith('modulemd-defaults') && (parent === 'profiles' || last === 'profiles')) return; // profile names kept
