@@ -1,7 +1,37 @@
 // Bundles the extension, the language server and the CLI into dist/ (one file each).
+// Run after `tsc -b` (npm run build): the schema validators are compiled ahead of time from the
+// tsc output of server/src/core/schema/registry.ts, with the options the engine uses at run time.
 import { build } from 'esbuild';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+const ROOT = join(import.meta.dirname, '..');
+const require = createRequire(import.meta.url);
+
+/** ajv standalone code for every schema, exported by schema name (what validatorFor() asks for). */
+function precompiledValidators() {
+  const { createAjv, SCHEMAS, schemaId } = require(join(ROOT, 'out/server/src/core/schema/registry.js'));
+  const standaloneCode = require('ajv/dist/standalone').default;
+  const ajv = createAjv({ code: { source: true, esm: false } });
+  const exports = Object.fromEntries(Object.keys(SCHEMAS).map((name) => [name, schemaId(name)]));
+  return standaloneCode(ajv, exports);
+}
+
+/** Swaps the stub server/src/core/schema/precompiled.ts for the generated validators. */
+const precompiled = {
+  name: 'precompiled-validators',
+  setup(b) {
+    let code;
+    b.onLoad({ filter: /[\\/]server[\\/]src[\\/]core[\\/]schema[\\/]precompiled\.ts$/ }, () => {
+      code ??= precompiledValidators();
+      // The standalone module is CommonJS (`exports["name"] = validateN`); run it in a closure.
+      const contents = `const validators = {};\n(function (exports) {\n${code}\n})(validators);\nexport const PRECOMPILED = validators;\n`;
+      return { contents, loader: 'js', resolveDir: ROOT };
+    });
+  },
+};
+
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', plugins: [precompiled] };
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),

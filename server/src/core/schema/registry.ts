@@ -1,5 +1,5 @@
-import Ajv, { type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type Ajv from 'ajv';
+import type { Options, ValidateFunction } from 'ajv';
 import overlay from '../../../../schemas/overlay.schema.json';
 import defaultsV1 from '../../../../schemas/modulemd-defaults-v1.schema.json';
 import obsoletesV1 from '../../../../schemas/modulemd-obsoletes-v1.schema.json';
@@ -8,6 +8,7 @@ import packagerV3 from '../../../../schemas/modulemd-packager-v3.schema.json';
 import streamV1 from '../../../../schemas/modulemd-stream-v1.schema.json';
 import streamV2 from '../../../../schemas/modulemd-stream-v2.schema.json';
 import translationsV1 from '../../../../schemas/modulemd-translations-v1.schema.json';
+import { PRECOMPILED } from './precompiled';
 
 /** Every schema by its basename in `schemas/` (also its `$id` suffix). */
 export const SCHEMAS: Record<string, Record<string, unknown>> = {
@@ -34,19 +35,33 @@ let ajv: Ajv | undefined;
 const requiredLater = (schema: Record<string, string>) => ({ required: Object.keys(schema), requiredLaterMessages: schema });
 const compiled = new Map<string, ValidateFunction>();
 
+/** The options every validator is compiled with (here and for the precompiled ones in the bundles). */
+export function ajvOptions(): Options {
+  // verbose: errors carry their schema, which names the allowed keys for "did you mean".
+  // The schemas are checked against the draft-07 meta-schema by a test, not at every start.
+  return { allErrors: true, strict: false, verbose: true, addUsedSchema: false, validateSchema: false };
+}
+
+/** An Ajv instance holding every schema; `extra` adds options (scripts/bundle.mjs: code.source). */
+export function createAjv(extra: Options = {}): Ajv {
+  // Loaded on first use: with precompiled validators a `check` never needs the compiler.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const AjvClass = (require('ajv') as { default: typeof Ajv }).default;
+  const addFormats = (require('ajv-formats') as { default: (a: Ajv) => Ajv }).default;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const a = new AjvClass({ ...ajvOptions(), ...extra });
+  addFormats(a);
+  a.addKeyword({ keyword: 'markdownDescription' });
+  a.addKeyword({ keyword: 'patternErrorMessage' });
+  a.addKeyword({ keyword: 'requiredMessages' });
+  a.addKeyword({ keyword: 'requiredLater', type: 'object', macro: requiredLater });
+  a.addKeyword({ keyword: 'requiredLaterMessages' });
+  for (const s of Object.values(SCHEMAS)) a.addSchema(s);
+  return a;
+}
+
 function instance(): Ajv {
-  if (!ajv) {
-    // verbose: errors carry their schema, which names the allowed keys for "did you mean".
-    // The schemas are checked against the draft-07 meta-schema by a test, not at every start.
-    ajv = new Ajv({ allErrors: true, strict: false, verbose: true, addUsedSchema: false, validateSchema: false });
-    addFormats(ajv);
-    ajv.addKeyword({ keyword: 'markdownDescription' });
-    ajv.addKeyword({ keyword: 'patternErrorMessage' });
-    ajv.addKeyword({ keyword: 'requiredMessages' });
-    ajv.addKeyword({ keyword: 'requiredLater', type: 'object', macro: requiredLater });
-    ajv.addKeyword({ keyword: 'requiredLaterMessages' });
-    for (const s of Object.values(SCHEMAS)) ajv.addSchema(s);
-  }
+  if (!ajv) ajv = createAjv();
   return ajv;
 }
 
@@ -56,6 +71,10 @@ function instance(): Ajv {
  */
 export function validatorFor(ref: string): ValidateFunction {
   let v = compiled.get(ref);
+  if (!v && PRECOMPILED?.[ref]) {
+    v = PRECOMPILED[ref];
+    compiled.set(ref, v);
+  }
   if (!v) {
     const [name, pointer] = ref.split('#');
     const id = schemaId(name) + (pointer ? `#${pointer}` : '');
