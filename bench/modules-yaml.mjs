@@ -2,7 +2,8 @@
 // ~250 modulemd v2 streams as the build system writes them (name, stream, version, context, arch,
 // license module+content, dependencies, profiles, api, components with ref/rationale, artifacts
 // with 20-400 NEVRAs, some with an rpm-map), ~40 modulemd-defaults v1 and ~10 modulemd-obsoletes v1.
-// Deterministic (seeded), about 1.9 MB with the default counts. `node bench/modules-yaml.mjs OUT`
+// A few descriptions have prose with `*` and `&` (`runs on *nix`), as real ones do.
+// Deterministic (seeded), about 2 MB with the default counts. `node bench/modules-yaml.mjs OUT`
 // writes it to OUT.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -45,6 +46,8 @@ function streamDoc(r, i, name, stream, arch) {
   out.push(`  name: ${name}`, `  stream: "${stream}"`, `  version: ${version}`, `  context: ${context}`, `  arch: ${arch}`);
   out.push(`  summary: ${name} module stream ${stream}, a generated stand-in for a distribution module`);
   out.push('  description: >-', `    This is the ${name} ${stream} module stream as a compose writes it into the repository`, '    metadata. It has components, artifacts, profiles and API like a real one, so that', '    checking a whole modules.yaml can be measured.');
+  // Prose as upstream descriptions have it: a `*` or `&` in text (not an alias or anchor).
+  if (i % 20 === 7) out.push(`    ${name} runs on *nix systems & is maintained by the *${name}* SIG.`);
   out.push('  license:', '    module:', '    - MIT', '    content:');
   for (let k = 0; k < 1 + Math.floor(r() * 3); k++) out.push(`    - ${LICENSES[(i + k) % LICENSES.length]}`);
   out.push('  xmd: {}');
