@@ -36,6 +36,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' }),
+  // `gitoverlay check` alone (bin/gitoverlay.js picks it): no language server, git or build code to load.
+  build({ ...common, entryPoints: ['server/src/cli/check-main.ts'], outfile: 'dist/check.js' }),
   // Beside server.js and cli.js: both start it from their own directory.
   build({ ...common, entryPoints: ['server/src/lsp/analysis-worker.ts'], outfile: 'dist/analysis-worker.js' }),
 ]);

@@ -2,7 +2,8 @@ import { version } from '../../../package.json';
 import { InputError, runChangelog, runRelease, runSpec } from './autospec';
 import { BUILD_USAGE, runBuild } from './build';
 import { runBuildroot } from './buildroot';
-import { CHECK_USAGE, runCheck } from './check';
+import { CHECK_USAGE } from './check';
+import { runCheckCommand } from './check-main';
 import { RESOLVE_USAGE, runResolve } from './resolve';
 import { runRevert } from './revert';
 import { UsageError, type CommandResult } from './usage';
@@ -38,7 +39,7 @@ export async function run(argv: string[]): Promise<CommandResult> {
   try {
     switch (command) {
       case 'check':
-        return runCheck(rest, version);
+        return runCheckCommand(rest);
       case 'release':
         return await runRelease(rest);
       case 'changelog':
