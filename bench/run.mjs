@@ -67,6 +67,13 @@ console.log('| case | size | lines | CLI wall time | engine only (checkText, war
 console.log('|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 
+// `gitoverlay check` against libmodulemd's modulemd-validator on a distribution-shaped modules.yaml and on
+// the 5,000-component stream (bench/check-vs-validator.mjs); BENCH_VALIDATOR=0 skips it.
+if (process.env.BENCH_VALIDATOR !== '0') {
+  const { benchCheckVsValidator } = await import('./check-vs-validator.mjs');
+  benchCheckVsValidator();
+}
+
 // Then the language server against yaml-language-server over stdio (bench/lsp.mjs); BENCH_LSP=0 skips it.
 if (process.env.BENCH_LSP !== '0') {
   const { runLspBench } = await import('./lsp.mjs');
