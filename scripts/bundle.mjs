@@ -2,8 +2,10 @@
 // Run after `tsc -b` (npm run build): the schema validators are compiled ahead of time from the
 // tsc output of server/src/core/schema/registry.ts, with the options the engine uses at run time.
 import { build } from 'esbuild';
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { writeCheckCodeCache } from './code-cache.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
@@ -37,7 +39,9 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' }),
   // `gitoverlay check` alone (bin/gitoverlay.js picks it): no language server, git or build code to load.
-  build({ ...common, entryPoints: ['server/src/cli/check-main.ts'], outfile: 'dist/check.js' }),
+  // Its first line names the build, for its code cache (scripts/code-cache.mjs).
+  build({ ...common, entryPoints: ['server/src/cli/check-main.ts'], outfile: 'dist/check.js', banner: { js: `// gitoverlay check bundle ${randomUUID()}` } }),
   // Beside server.js and cli.js: both start it from their own directory.
   build({ ...common, entryPoints: ['server/src/lsp/analysis-worker.ts'], outfile: 'dist/analysis-worker.js' }),
 ]);
+await writeCheckCodeCache();
