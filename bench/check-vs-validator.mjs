@@ -73,7 +73,7 @@ export function benchCheckVsValidator({ runs = Number(process.env.BENCH_RUNS ?? 
   console.log('|---|---|---|---|---|---|---|---|');
   for (const { f, size, docs, g, v } of rows) {
     const vCols = v ? [`${v.ms.toFixed(0)} ms`, `${v.rssMiB.toFixed(1)} MiB`, `${(g.ms / v.ms).toFixed(2)}×`] : ['(not installed)', '—', '—'];
-    console.log(`| ${f.label} | ${(size / 1024 / 1024).toFixed(2)} MB | ${docs} | ${g.ms.toFixed(0)} ms | ${g.rssMiB.toFixed(1)} MiB | ${vCols.join(' | ')} |`);
+    console.log(`| ${f.label} | ${(size / 1024 / 1024).toFixed(2)} MiB | ${docs} | ${g.ms.toFixed(0)} ms | ${g.rssMiB.toFixed(1)} MiB | ${vCols.join(' | ')} |`);
   }
   return rows;
 }
