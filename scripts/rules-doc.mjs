@@ -17,7 +17,41 @@ export function rulesMarkdown() {
   for (const [code, info] of Object.entries(CODES).sort(([a], [b]) => a.localeCompare(b))) {
     lines.push(`| \`${code}\` | ${info.severity} | ${info.text.replace(/\|/g, '\\|')} |`);
   }
+  lines.push(
+    '',
+    '## Where gitoverlay is stricter than the reference tools',
+    '',
+    'The verdict is the reference tool\'s: `modulemd-validator` (libmodulemd 2.14) for modulemd documents, rdgo\'s own',
+    'loading code for overlays (`test/unit/real-world*.test.ts` compare both on real documents). A check either tool',
+    'does not make is an error only where a build fails on it; everywhere else it is a warning (or information).',
+    '',
+    '| code | severity | the reference tool | why gitoverlay reports it |',
+    '|---|---|---|---|',
+  );
+  for (const [code, reference, why] of STRICTER) {
+    lines.push(`| \`${code}\` | ${CODES[code]?.severity ?? '?'} | ${reference} | ${why} |`);
+  }
   return lines.join('\n') + '\n';
 }
+
+/** Checks the reference tools do not make: [code, what the tool does, why we report it]. */
+const STRICTER = [
+  ['modulemd.buildafter-cycle', 'libmodulemd accepts a buildafter cycle', 'the build never starts: each member waits for another (error)'],
+  ['modulemd.buildafter-self', 'libmodulemd accepts a component built after itself', 'the build never starts (error)'],
+  ['buildroot.no-stream', 'libmodulemd does not resolve dependencies', 'the Module Build Service cannot resolve the buildrequire and refuses the build (error; a warning for a module the workspace does not know)'],
+  ['schema.required-later', 'modulemd-validator accepts a packager v3 document without summary, description or configurations', 'converting it into module streams, as a build does, fails with libmodulemd\'s own error'],
+  ['modulemd.scalar-list', 'libmodulemd reads `platform: el8` as the list [el8]', 'the document is valid; writing the list says what is meant'],
+  ['modulemd.empty-value', 'libmodulemd reads an empty value as an empty string', 'an empty summary or an empty profile is rarely meant'],
+  ['yaml.numeric-string', 'libmodulemd reads every scalar as text', 'PyYAML-based tools (MBS, fedpkg, rdgo) read `1.10` as 1.1, `010` as 8, `on` as True'],
+  ['yaml.duplicate-key', 'libmodulemd and PyYAML keep the last value', 'other YAML tools refuse the file or keep the first'],
+  ['modulemd.obsoletes-date', 'libmodulemd accepts a well-formed impossible date (2020-02-30T00:00Z)', 'what dnf makes of it is undefined'],
+  ['modulemd.v1-deprecated', 'libmodulemd reads v1 and upgrades it', 'build systems expect v2'],
+  ['modulemd.defaults-intents', 'libmodulemd reads intents', 'dnf ignores them'],
+  ['overlay.duplicate-name', 'rdgo accepts two components with one name', 'they share one build cache entry and overwrite each other in the repository'],
+  ['overlay.unknown-top-level-key', 'rdgo ignores top-level keys it does not know', 'a typo there silently drops configuration'],
+  ['overlay.unknown-root-key', 'rdgo reads only root.mock', 'any other key under root has no effect'],
+  ['overlay.unused-alias', 'rdgo accepts an alias nothing uses', 'dead configuration'],
+  ['overlay.cache-unused', 'rdgo never reads `cache`', 'most real overlays carry one: information only'],
+];
 
 if (import.meta.url === `file://${process.argv[1]}`) writeFileSync('docs/rules.md', rulesMarkdown());

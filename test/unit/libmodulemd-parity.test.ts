@@ -153,3 +153,60 @@ describe('integer fields are read from their text, quoted or not', () => {
     assert.deepEqual(agree(withBuildorder('0x10'), 'invalid').map((d) => d.code), ['modulemd.integer-text']);
   });
 });
+
+describe('messages that name the defect, once', () => {
+  test("data: with no value says it is empty (not 'add data:'), on the key", () => {
+    const all = agree('document: modulemd\nversion: 2\ndata:\n', 'invalid');
+    assert.deepEqual(all.map((d) => `${d.code}@${at(d)}`), ['modulemd.data-missing@3:1']);
+    assert.match(all[0].message, /'data' is empty: the document's content goes under it/);
+  });
+
+  test("a misspelt envelope key (documenl:) gets did-you-mean 'document', with the rename as quick fix", () => {
+    const text = 'documenl: modulemd\nversion: 2\ndata:\n  name: x\n';
+    const all = agree(text, 'invalid');
+    assert.deepEqual(all.map((d) => `${d.code}@${at(d)}`), ['schema.unknown-key@1:1']);
+    assert.match(all[0].message, /Unknown key 'documenl'; did you mean 'document'\?/);
+    assert.ok(applyFix(text, all[0]).startsWith('document: modulemd'));
+  });
+
+  test('a bare * is one syntax error, not also an unresolved alias', () => {
+    const all = agree(streamV2().replace('stream: "1.0"', 'stream: *'), 'invalid');
+    assert.deepEqual(all.map((d) => d.code), ['yaml.syntax']);
+  });
+
+  test('a value of the wrong type that is also outside an enum is one diagnostic (the type)', () => {
+    const overlay = 'aliases: []\ndistgit:\n  prefix: https://src.fedoraproject.org/rpms/\nroot:\n  mock: fedora-41-$arch\ncomponents:\n  - distgit:\n      name: x\n      patches: [keep]\n';
+    const all = checkText('overlay.yml', overlay).diagnostics;
+    assert.deepEqual(all.map((d) => d.code), ['schema.type']);
+  });
+
+  test('a duplicate key is a warning: libmodulemd keeps the last value and accepts the file', () => {
+    const all = agree(streamV2().replace('  description:', '  summary: again\n  description:'), 'valid');
+    assert.deepEqual(all.map((d) => `${d.code} ${d.severity}`), ['yaml.duplicate-key warning']);
+  });
+
+  test('an impossible obsoletes date is a warning: libmodulemd accepts 2020-02-30T00:00Z', () => {
+    const text = 'document: modulemd-obsoletes\nversion: 1\ndata:\n  modified: 2020-02-30T00:00Z\n  module: nodejs\n  stream: "8"\n  message: gone\n';
+    const all = agree(text, 'valid');
+    assert.deepEqual(all.map((d) => `${d.code} ${d.severity}`), ['modulemd.obsoletes-date warning']);
+    // Bare digits are not a date at all: refused by both.
+    agree(text.replace('2020-02-30T00:00Z', '201709270000'), 'invalid');
+  });
+});
+
+describe('file-level verdicts', () => {
+  test('a packager document among other documents: libmodulemd ignores it in a module index, refused by both', () => {
+    const packager = 'document: modulemd-packager\nversion: 3\ndata:\n  name: foo\n  stream: latest\n  summary: s\n  description: d\n  configurations:\n    - context: CTX1\n      platform: f32\n';
+    const all = agree(`${streamV2()}---\n${packager}`, 'invalid');
+    assert.deepEqual(all.map((d) => d.code), ['modulemd.packager-in-index']);
+    assert.equal(all[0].range.start.line, 10, 'on the packager document');
+    // Alone, with --type, the same document is valid.
+    assert.deepEqual(agree(packager, 'valid', 'modulemd-packager-v3'), []);
+  });
+
+  test('an empty overlay.yml is refused (rdgo: TypeError on None)', () => {
+    const all = checkText('overlay.yml', '# nothing yet\n').diagnostics;
+    assert.deepEqual(all.map((d) => `${d.code} ${d.severity}`), ['overlay.empty error']);
+    assert.equal(all[0].code, 'overlay.empty');
+  });
+});

@@ -15,7 +15,7 @@ const w = (text: string): CodeInfo => ({ severity: 'warning', text });
 /** Every diagnostic code the engine emits, with what it means (for SARIF rules and docs). */
 export const CODES: Record<string, CodeInfo> = {
   'yaml.syntax': e('YAML syntax error.'),
-  'yaml.duplicate-key': e('A key appears twice in one mapping; YAML tools disagree on which one wins.'),
+  'yaml.duplicate-key': w('A key appears twice in one mapping: libmodulemd and PyYAML keep the last value and accept the file (so a warning); other YAML tools refuse it or keep the first.'),
   'yaml.tab': e('A tab used as indentation; YAML allows only spaces.'),
   'yaml.warning': w('A YAML construct the parser accepts with a warning.'),
   'yaml.unresolved-alias': e('An alias (*name) to an anchor that is not defined before it.'),

@@ -297,20 +297,31 @@ export function pyyamlTextDiagnostic(ctx: DocContext, path: JsonPath, source: st
 /** yaml.numeric-string for plain scalars the YAML 1.2 parser kept as strings (schema-valid ones). */
 export function pyyamlStringDiagnostics(ctx: DocContext, options: MapOptions): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const walk = (v: unknown, path: (string | number)[]): void => {
+  // One path, extended and shortened as the walk goes (this runs over every string of a modules.yaml).
+  const path: (string | number)[] = [];
+  const walk = (v: unknown): void => {
     if (typeof v === 'string') {
-      if (v === '') return;
       // Strings YAML 1.2 keeps and PyYAML does not: yes/on/True, 010, 0b1, 1:30, 1_000, datetimes.
-      if (pyyamlRead(v).tag === 'str') return;
+      if (v === '' || pyyamlRead(v).tag === 'str') return;
       const s = ctx.scalar(path);
       if (!s?.plain || s.source !== v) return;
-      const d = pyyamlTextDiagnostic(ctx, path, v, options);
+      const d = pyyamlTextDiagnostic(ctx, [...path], v, options);
       if (d) out.push(d);
-    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
-    else if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) if (!(k === 'xmd' && path.length === 1)) walk(x, [...path, k]);
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        walk(v[i]);
+        path.pop();
+      }
+    } else if (v && typeof v === 'object') {
+      for (const k in v) {
+        if (k === 'xmd' && path.length === 1) continue;
+        path.push(k);
+        walk((v as Record<string, unknown>)[k]);
+        path.pop();
+      }
     }
   };
-  walk(ctx.value, []);
+  walk(ctx.value);
   return out;
 }

@@ -35,8 +35,12 @@ interface PNode {
 
 class Decline extends Error {}
 
-/** Anchors, aliases and tags: left to the full parser (which also bounds alias expansion). */
-const NEEDS_FULL_PARSER = /(^|[\s[{,])[&*!][^\s,\]}]/m;
+/**
+ * Anchors, aliases and tags are left to the full parser (which also bounds alias expansion). They are
+ * found on the nodes js-yaml reports, not by a search of the text: a `*` or `&` in prose ("runs on
+ * *nix") must not send a whole modules.yaml to the slower parser.
+ */
+const PROPERTY = new Set(['&', '*', '!']);
 
 export interface FastDocument {
   value: unknown;
@@ -63,7 +67,6 @@ function trimEnd(text: string, s: number, e: number): number {
 
 /** Parses `text` with js-yaml, or returns null when the full parser must be used. */
 export function parseFast(text: string): FastDocument[] | null {
-  if (NEEDS_FULL_PARSER.test(text)) return null;
   const roots: PNode[] = [];
   const stack: PNode[] = [];
   let values: unknown[];
@@ -78,6 +81,7 @@ export function parseFast(text: string): FastDocument[] | null {
         }
         let node = stack.pop()!;
         node.e = state.position;
+        if (PROPERTY.has(text[skipBlankAndComments(text, node.s, node.e)])) throw new Decline('anchor, alias or tag');
         node.kind = state.kind;
         node.value = state.result;
         // Block sequence entries are composed twice, nested; keep the inner one.

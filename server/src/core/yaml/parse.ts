@@ -103,7 +103,7 @@ function syntaxMessage(code: string, message: string): string {
   // The library appends a source excerpt after a blank line; the editor already shows the place.
   const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
   if (/Maximum call stack size exceeded/.test(first)) return 'Nesting too deep to check: flatten this structure (YAML tools overflow on it too)';
-  if (code === 'DUPLICATE_KEY') return first.replace(/^Map keys must be unique/, 'Duplicate key: map keys must be unique');
+  if (code === 'DUPLICATE_KEY') return 'Duplicate key: libmodulemd and PyYAML keep the last value, other YAML tools refuse the file or keep the first';
   if (code === 'TAB_AS_INDENT') return 'Tabs are not allowed as indentation in YAML; use spaces';
   return first;
 }
@@ -133,7 +133,8 @@ export function parseYamlFull(text: string): ParsedYaml {
     for (const e of [...doc.errors, ...duplicateKeys(doc)].sort((a, b) => a.pos[0] - b.pos[0])) {
       syntax.push({
         range: lines.range(e.pos[0], e.code === 'DUPLICATE_KEY' ? keyEnd(text, e.pos[0]) : Math.max(e.pos[1], e.pos[0] + 1)),
-        severity: 'error',
+        // libmodulemd and PyYAML (rdgo, MBS) both keep the last value and accept the file: a warning.
+        severity: e.code === 'DUPLICATE_KEY' ? 'warning' : 'error',
         code: syntaxCode(e.code),
         source: 'gitoverlay',
         message: syntaxMessage(e.code, e.message),

@@ -21,9 +21,13 @@ const NULL = /^(?:~|null|Null|NULL|)$/;
 const TIMESTAMP =
   /^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$/;
 
+const FIRST_CHARS = new Set([...'yYnNtTfFoO-+0123456789.~', '']);
+
 /** PyYAML's resolvers by first character, in its registration order (bool, float, int, null, timestamp). */
 export function pyyamlRead(source: string): PyValue {
   const c = source.charAt(0);
+  // Most text starts with a letter no resolver takes: answered without a regex.
+  if (!FIRST_CHARS.has(c)) return { tag: 'str', text: source };
   if ('yYnNtTfFoO'.includes(c) && c !== '' && BOOL.test(source)) return { tag: 'bool', text: /^(?:yes|true|on)$/i.test(source) ? 'True' : 'False' };
   if ('-+0123456789.'.includes(c) && c !== '') {
     if (FLOAT.test(source)) return { tag: 'float', text: pyFloatRepr(constructFloat(source)) };

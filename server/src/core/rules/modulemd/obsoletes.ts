@@ -23,8 +23,9 @@ function validDate(y: number, m: number, d: number, hh: number, mm: number): boo
 
 export const obsoletesDate: Rule = {
   id: 'modulemd.obsoletes-date',
-  severity: 'error',
-  description: 'modified and eol_date must be real UTC dates (YYYY-MM-DDTHH:MMZ), not only well-formed text.',
+  // libmodulemd accepts a well-formed impossible date (2020-02-30T00:00Z): stricter, so a warning.
+  severity: 'warning',
+  description: 'modified and eol_date should be real UTC dates: libmodulemd accepts a well-formed impossible one (2020-02-30T00:00Z), and what dnf makes of it is undefined.',
   kinds: ['modulemd-obsoletes-v1'],
   check(ctx) {
     const out: Diagnostic[] = [];
