@@ -7,18 +7,8 @@
 // writes it to OUT.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { rng } from './rng.mjs';
 
-/** A small deterministic PRNG (mulberry32), so every run benchmarks the same bytes. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MODULE_NAMES = [
   'nodejs', 'perl', 'python39', 'ruby', 'php', 'postgresql', 'mariadb', 'mysql', 'redis', 'nginx',

@@ -24,6 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bigModulemd } from './generate.mjs';
 import { checkValidatesSchema, DOCS, Server, SERVERS, Timeout } from './lsp.mjs';
+import { rng } from './rng.mjs';
 
 const require = createRequire(import.meta.url);
 const { TextDocument } = require('vscode-languageserver-textdocument');
@@ -33,17 +34,6 @@ const SAMPLE_EVERY = 1000;
 const REQUEST_EVERY = 250;
 const FLAT_FACTOR = 1.25;
 
-/** Deterministic PRNG (mulberry32): the same edits for every server and every run with one seed. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The edit script: a list of bursts, each a list of { range, text } changes plus where the cursor is.

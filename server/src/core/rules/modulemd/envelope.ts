@@ -27,23 +27,14 @@ export function checkEnvelope(ctx: DocContext): { kind: ModulemdKind | null; dia
     return { kind: null, diagnostics: out };
   }
   let kind: ModulemdKind | null = null;
-  // A misspelt envelope key (documenl:) is the missing one: say so on the key, with the fix.
-  const misspelt = (wanted: string): Diagnostic | null => {
-    const typo = Object.keys(v).find((k) => !ENVELOPE_KEYS.includes(k) && closest(k, [wanted]) === wanted);
-    return typo ? ctx.diag('schema.unknown-key', 'error', ctx.keyAt([typo]), `Unknown key '${typo}'; did you mean '${wanted}'?`, { key: typo, suggestion: wanted }) : null;
+  // An absent or empty envelope key; a misspelt one (documenl:) is the absent one: said on the key, with the fix.
+  const absent = (key: string, code: string, empty: string, missing: string): Diagnostic => {
+    const typo = v[key] === undefined ? Object.keys(v).find((k) => !ENVELOPE_KEYS.includes(k) && closest(k, [key]) === key) : undefined;
+    if (typo) return ctx.diag('schema.unknown-key', 'error', ctx.keyAt([typo]), `Unknown key '${typo}'; did you mean '${key}'?`, { key: typo, suggestion: key });
+    return v[key] === null ? ctx.diag(code, 'error', ctx.keyAt([key]), empty, { missing: key }) : ctx.diag(code, 'error', ctx.ownerAt([]), missing, { missing: key });
   };
   if (v.document === undefined || v.document === null) {
-    const typo = v.document === undefined ? misspelt('document') : null;
-    out.push(
-      typo ??
-        ctx.diag(
-          ENVELOPE_CODES.documentMissing,
-          'error',
-          v.document === null ? ctx.keyAt(['document']) : ctx.ownerAt([]),
-          v.document === null ? "'document' is empty: name the document type (e.g. modulemd)" : "No document type specified: add 'document:' (e.g. modulemd)",
-          { missing: 'document' },
-        ),
-    );
+    out.push(absent('document', ENVELOPE_CODES.documentMissing, "'document' is empty: name the document type (e.g. modulemd)", "No document type specified: add 'document:' (e.g. modulemd)"));
   } else if (typeof v.document !== 'string' || !(v.document in MODULEMD_KINDS)) {
     const known = Object.keys(MODULEMD_KINDS);
     const suggestion = typeof v.document === 'string' ? closest(v.document, known) : undefined;
@@ -58,17 +49,7 @@ export function checkEnvelope(ctx: DocContext): { kind: ModulemdKind | null; dia
     );
   }
   if (v.version === undefined || v.version === null) {
-    const typo = v.version === undefined ? misspelt('version') : null;
-    out.push(
-      typo ??
-        ctx.diag(
-          ENVELOPE_CODES.versionMissing,
-          'error',
-          v.version === null ? ctx.keyAt(['version']) : ctx.ownerAt([]),
-          v.version === null ? "'version' is empty: give the metadata version (e.g. 2)" : "No metadata version specified: add 'version:'",
-          { missing: 'version' },
-        ),
-    );
+    out.push(absent('version', ENVELOPE_CODES.versionMissing, "'version' is empty: give the metadata version (e.g. 2)", "No metadata version specified: add 'version:'"));
   } else if (typeof v.document === 'string' && v.document in MODULEMD_KINDS) {
     kind = modulemdKind(v.document, v.version);
     if (!kind) {
@@ -87,17 +68,7 @@ export function checkEnvelope(ctx: DocContext): { kind: ModulemdKind | null; dia
     }
   }
   if (v.data === undefined || v.data === null) {
-    const typo = v.data === undefined ? misspelt('data') : null;
-    out.push(
-      typo ??
-        ctx.diag(
-          ENVELOPE_CODES.dataMissing,
-          'error',
-          v.data === null ? ctx.keyAt(['data']) : ctx.ownerAt([]),
-          v.data === null ? "'data' is empty: the document's content goes under it" : "No data section provided: add 'data:'",
-          { missing: 'data' },
-        ),
-    );
+    out.push(absent('data', ENVELOPE_CODES.dataMissing, "'data' is empty: the document's content goes under it", "No data section provided: add 'data:'"));
     kind = null;
   }
   return { kind, diagnostics: out };
