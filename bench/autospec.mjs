@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 
 const require = createRequire(import.meta.url);
 const ROOT = join(import.meta.dirname, '..');
-const GEN = join(ROOT, '../shared/reference/rpmautospec-golden/gen-history.py');
+const GEN = join(ROOT, 'test/fixtures/reference/rpmautospec-golden/gen-history.py');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const COMMITS = Number(process.env.BENCH_AUTOSPEC_COMMITS ?? 10000);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

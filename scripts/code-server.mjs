@@ -1,6 +1,6 @@
 // A real VS Code for tests and `npm start`: code-server (VS Code's workbench served to a browser, with a
 // real Node extension host) installed from npm into a cache folder, .vscode-test/code-server/.
-// See /work/shared/reference/vscode-e2e.md for why (no desktop VS Code can be downloaded here).
+// See test/e2e/README.md for why (no desktop VS Code can be downloaded here).
 //
 // As a module:
 //   await ensureCodeServer()                       installs code-server once (idempotent, locked)

@@ -5,9 +5,9 @@ import type { Diagnostic } from '../../server/src/core/types';
 
 /** Repository root (tests run from out/test/unit). */
 export const ROOT = resolve(__dirname, '../../..');
-/** The shared reference material beside the checkout. */
-export const REFERENCE = resolve(ROOT, '../shared/reference');
 export const FIXTURES = resolve(ROOT, 'test/fixtures');
+/** Reference material (libmodulemd's specs and tests, real overlays, rpmautospec's outputs), with licences. */
+export const REFERENCE = resolve(FIXTURES, 'reference');
 
 export function read(path: string): string {
   return readFileSync(path, 'utf8');
