@@ -149,24 +149,44 @@ function ripgrepTarget() {
 }
 
 /** @vscode/ripgrep's postinstall downloads ripgrep from GitHub unless its cache in $TMPDIR holds the
- * release tarball: put the system's rg into that tarball. */
+ * release tarball: put the system's rg into that tarball, or, without one, a stand-in that says so (VS Code
+ * then works without search in files instead of failing to install). */
 function seedRipgrepCache(tmpDir) {
   const rg = ['/usr/bin/rg', which('rg')].find((p) => p && fs.existsSync(p));
   const target = ripgrepTarget();
-  if (!rg || !target || process.platform !== 'linux') {
-    log('no system ripgrep to seed @vscode/ripgrep with (apt-get install ripgrep); it will try to download');
+  if (!target || process.platform !== 'linux') {
+    log('no ripgrep build for this platform: @vscode/ripgrep will try to download one');
     return;
   }
   const cacheDir = path.join(tmpDir, `vscode-ripgrep-cache-${VSCODE_RIPGREP_VERSION}`);
   const tarball = path.join(cacheDir, `ripgrep-${RIPGREP_RELEASE}-${target}.tar.gz`);
-  if (fs.existsSync(tarball)) return;
+  fs.rmSync(tarball, { force: true }); // made anew: the system may have gained or lost rg since
   const staging = fs.mkdtempSync(path.join(tmpDir, 'rg-'));
-  fs.copyFileSync(rg, path.join(staging, 'rg'));
+  if (rg) fs.copyFileSync(rg, path.join(staging, 'rg'));
+  else {
+    log('no ripgrep on this machine: the served VS Code has no search in files (apt-get install ripgrep, or dnf install ripgrep)');
+    fs.writeFileSync(path.join(staging, 'rg'), '#!/bin/sh\necho "ripgrep is not installed (apt-get install ripgrep): search in files is unavailable" >&2\nexit 2\n');
+  }
   fs.chmodSync(path.join(staging, 'rg'), 0o755);
   fs.mkdirSync(cacheDir, { recursive: true });
   const r = spawnSync('tar', ['czf', tarball, '-C', staging, 'rg'], { stdio: 'inherit' });
   fs.rmSync(staging, { recursive: true, force: true });
   if (r.status !== 0) throw new Error(`could not create ${tarball}`);
+}
+
+/**
+ * VS Code needs the native module `kerberos` only for Kerberos (Negotiate) proxy authentication: it is
+ * imported on demand there (`await import("kerberos")` in lookupKerberosAuthorization). Marked optional,
+ * its build (which needs libkrb5 headers) may fail without failing the install.
+ */
+function kerberosOptional() {
+  const file = path.join(PKG_DIR, 'lib', 'vscode', 'package.json');
+  const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const version = pkg.dependencies?.kerberos;
+  if (!version) return;
+  delete pkg.dependencies.kerberos;
+  pkg.optionalDependencies = { ...pkg.optionalDependencies, kerberos: version };
+  fs.writeFileSync(file, JSON.stringify(pkg, null, 2) + '\n');
 }
 
 function tail(file, lines = 40) {
@@ -227,6 +247,7 @@ export async function ensureCodeServer() {
     // Older npm versions ignore both settings and run every script anyway.
     let code = await npm(['install', '--prefix', INSTALL_DIR, `code-server@${CODE_SERVER_VERSION}`, '--omit=dev', '--ignore-scripts'], INSTALL_DIR);
     if (code === 0) {
+      kerberosOptional();
       for (const [dir, names] of Object.entries(NESTED_ALLOW_SCRIPTS)) {
         fs.writeFileSync(path.join(PKG_DIR, dir, '.npmrc'), `allow-scripts=${names.join(',')}\n`);
       }
@@ -240,6 +261,9 @@ export async function ensureCodeServer() {
       throw new Error(`installing code-server failed (npm exit ${code}` +
         (missing.length ? `; missing ${missing.map((p) => path.relative(INSTALL_DIR, p)).join(', ')}` : '') +
         `). Last lines of ${INSTALL_LOG}:\n${tail(INSTALL_LOG)}`);
+    }
+    if (!fs.existsSync(path.join(PKG_DIR, 'lib', 'vscode', 'node_modules', 'kerberos', 'build', 'Release', 'kerberos.node'))) {
+      log('kerberos not built (no libkrb5 headers: apt-get install libkrb5-dev pkg-config): Kerberos proxy authentication is off');
     }
     fs.writeFileSync(STAMP, `${new Date().toISOString()} ${process.version}\n`);
     log(`installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
