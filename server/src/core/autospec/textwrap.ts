@@ -1,35 +1,93 @@
 /**
- * Python's textwrap.wrap (as rpmautospec formats changelog items): greedy filling of whitespace-separated
- * chunks, inner whitespace kept, whitespace dropped at line ends, over-long words broken.
+ * Python's textwrap.wrap with its defaults (as rpmautospec formats changelog items): tabs expanded to
+ * columns of 8, every whitespace character made a space, the text split into chunks by TextWrapper's
+ * own `wordsep_re` (whitespace runs; words, broken after a hyphen between letters: "non-" "dumpable";
+ * em-dashes), greedy filling, whitespace dropped at line ends, over-long words broken (after their last
+ * hyphen that fits when there is one). Compared with Python's textwrap run live in the tests.
  */
+const WS = '[\\t\\n\\x0b\\x0c\\r ]';
+const NWS = '[^\\t\\n\\x0b\\x0c\\r ]';
+/** Python's \w on str (letters, numbers, underscore), and its `letter` = [^\d\W] (a \w that is no decimal digit). */
+const W = '[\\p{L}\\p{N}_]';
+const WORD_PUNCT = `[\\p{L}\\p{N}_!"'&.,?]`;
+const LETTER = '[\\p{L}\\p{Nl}\\p{No}_]';
+const WORDSEP = new RegExp(
+  `(${WS}+` +
+    `|(?<=${WORD_PUNCT})-{2,}(?=${W})` +
+    `|${NWS}+?(?:-(?:(?<=${LETTER}{2}-)|(?<=${LETTER}-${LETTER}-))(?=${LETTER}-?${LETTER})|(?=${WS}|$)|(?<=${WORD_PUNCT})(?=-{2,}${W})))`,
+  'u',
+);
+
+/** str.expandtabs(8): a tab moves to the next multiple of 8 columns; \n and \r start a new column count. */
+function expandTabs(text: string): string {
+  let out = '';
+  let col = 0;
+  for (const ch of text) {
+    if (ch === '\t') {
+      const n = 8 - (col % 8);
+      out += ' '.repeat(n);
+      col += n;
+    } else {
+      out += ch;
+      col = ch === '\n' || ch === '\r' ? 0 : col + 1;
+    }
+  }
+  return out;
+}
+
+/** Python counts code points; a JS string's length counts UTF-16 units. */
+const len = (s: string): number => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
+const slice = (s: string, start: number, end?: number): string => Array.from(s).slice(start, end).join('');
+
+function split(text: string): string[] {
+  return text.split(WORDSEP).filter((c) => c);
+}
+
 export function wrap(text: string, width: number, initialIndent = '', subsequentIndent = ''): string[] {
-  const chunks = (text.replace(/\t/g, '        ').replace(/[\n\r\v\f]/g, ' ').match(/\s+|\S+/g) ?? []).reverse();
+  const chunks = split(expandTabs(text).replace(/[\t\n\x0b\x0c\r]/g, ' ')).reverse();
   const lines: string[] = [];
   while (chunks.length) {
     const cur: string[] = [];
-    let len = 0;
+    let curLen = 0;
     const indent = lines.length ? subsequentIndent : initialIndent;
-    const w = width - indent.length;
+    const w = width - len(indent);
     if (chunks[chunks.length - 1].trim() === '' && lines.length) chunks.pop();
     while (chunks.length) {
-      const l = chunks[chunks.length - 1].length;
-      if (len + l <= w) {
+      const l = len(chunks[chunks.length - 1]);
+      if (curLen + l <= w) {
         cur.push(chunks.pop()!);
-        len += l;
+        curLen += l;
       } else break;
     }
-    if (chunks.length && chunks[chunks.length - 1].length > w) {
-      const space = Math.max(w - len, 1);
-      const chunk = chunks[chunks.length - 1];
-      cur.push(chunk.slice(0, space));
-      len += space;
-      chunks[chunks.length - 1] = chunk.slice(space);
+    if (chunks.length && len(chunks[chunks.length - 1]) > w) {
+      handleLongWord(chunks, cur, curLen, w);
+      curLen = cur.reduce((n, c) => n + len(c), 0);
     }
     if (cur.length && cur[cur.length - 1].trim() === '') {
-      len -= cur[cur.length - 1].length;
+      curLen -= len(cur[cur.length - 1]);
       cur.pop();
     }
     if (cur.length) lines.push(indent + cur.join(''));
   }
   return lines;
+}
+
+/** TextWrapper._handle_long_word with break_long_words and break_on_hyphens. */
+function handleLongWord(chunks: string[], cur: string[], curLen: number, width: number): void {
+  const spaceLeft = width < 1 ? 1 : width - curLen;
+  const chunk = chunks[chunks.length - 1];
+  let end = spaceLeft;
+  if (len(chunk) > spaceLeft) {
+    // break after the last hyphen that fits, but only if there are non-hyphens before it
+    const head = slice(chunk, 0, spaceLeft);
+    const hyphen = head.lastIndexOf('-');
+    const before = hyphen > 0 ? head.slice(0, hyphen) : '';
+    if (hyphen > 0 && /[^-]/.test(before)) end = len(before) + 1;
+  }
+  cur.push(slice(chunk, 0, end));
+  chunks[chunks.length - 1] = slice(chunk, end);
 }
