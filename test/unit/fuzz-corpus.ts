@@ -15,11 +15,32 @@ export function corpus(): { name: string; text: string }[] {
     join(ROOT, 'examples/modules'),
     join(ROOT, 'examples/mistakes'),
   ];
-  return dirs.flatMap((d) =>
+  const samples = dirs.flatMap((d) =>
     readdirSync(d)
       .filter((f) => /\.ya?ml$/.test(f))
       .map((f) => ({ name: f.includes('overlay') ? 'overlay.yml' : f, text: readFileSync(join(d, f), 'utf8') })),
   );
+  return [...samples, ...realWorld()];
+}
+
+/** The real-world stand-ins under 8 KB (every kind, real shapes; the larger ones only slow mutation down). */
+function realWorld(): { name: string; text: string }[] {
+  const modulemd = join(FIXTURES, 'real-world/modulemd');
+  const overlays = join(FIXTURES, 'real-world/overlays');
+  const small = (file: string): string | null => {
+    const t = readFileSync(file, 'utf8');
+    return t.length < 8192 ? t : null;
+  };
+  const out: { name: string; text: string }[] = [];
+  for (const f of readdirSync(modulemd).filter((x) => x.endsWith('.yaml'))) {
+    const text = small(join(modulemd, f));
+    if (text) out.push({ name: f, text });
+  }
+  for (const d of readdirSync(overlays).filter((x) => /^\d+$/.test(x))) {
+    const text = small(join(overlays, d, 'overlay.yml'));
+    if (text) out.push({ name: 'overlay.yml', text });
+  }
+  return out;
 }
 
 /** Tokens that tend to break YAML and the rules: anchors, flow brackets, document markers, tabs... */
