@@ -1,19 +1,8 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { failed, request, type RequestResult } from './requests';
 
-interface Expansion {
-  buildrequires: Record<string, string>;
-  modules: { nsvc: string; reason: string }[];
-  rpms: string[];
-  batches: string[][];
-  warnings: string[];
-}
-
-interface Answer {
-  resolution?: { expansions: Expansion[]; errors: string[] };
-  report?: string;
-  error?: string;
-}
+type Answer = RequestResult<'gitoverlay/buildroot'>;
 
 export class BuildrootItem extends vscode.TreeItem {
   constructor(
@@ -58,15 +47,15 @@ export class BuildrootView implements vscode.TreeDataProvider<BuildrootItem> {
       this.changed.fire();
       return;
     }
-    const answer = await this.client.sendRequest<Answer>('gitoverlay/buildroot', { uri: this.source.toString() });
+    const answer = await request(this.client, 'gitoverlay/buildroot', { uri: this.source.toString() });
     this.roots = toItems(answer);
     this.changed.fire();
   }
 }
 
 function toItems(answer: Answer): BuildrootItem[] {
-  if (answer.error) return [new BuildrootItem(answer.error, [], undefined, 'info')];
-  const r = answer.resolution!;
+  if (failed(answer)) return [new BuildrootItem(answer.error, [], undefined, 'info')];
+  const r = answer.resolution;
   const items: BuildrootItem[] = [];
   r.expansions.forEach((e, i) => {
     const modules = e.modules.map((m) => new BuildrootItem(m.nsvc, [], m.reason, 'package'));
@@ -92,8 +81,8 @@ export function registerBuildrootView(context: vscode.ExtensionContext, client: 
     vscode.commands.registerCommand('gitoverlay.previewBuildroot', async (uri?: vscode.Uri) => {
       const target = uri ?? view.source ?? vscode.window.activeTextEditor?.document.uri;
       if (!target) return;
-      const answer = await client.sendRequest<Answer>('gitoverlay/buildroot', { uri: target.toString() });
-      await showPreview(answer.report ?? `# ${answer.error}\n`, `${target.path.split('/').pop()} (buildroot)`);
+      const answer = await request(client, 'gitoverlay/buildroot', { uri: target.toString() });
+      await showPreview(failed(answer) ? `# ${answer.error}\n` : answer.report, `${target.path.split('/').pop()} (buildroot)`);
     }),
   );
   void view.refresh();

@@ -1,27 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { failed, request, type BuildResult, type ComponentBuild } from './requests';
 import { refusedUntrusted } from './trust';
 
-interface ComponentBuild {
-  name: string;
-  nevr: string;
-  status: 'built' | 'reused' | 'failed' | 'kept' | 'skipped';
-  log: string | null;
-  files: string[];
-  error?: string;
-  pendingArches: string[];
-}
-export interface BuildResult {
-  repo: string | null;
-  partial: string | null;
-  arch: string;
-  sandbox: string;
-  components: ComponentBuild[];
-  ok: boolean;
-}
-type Answer<T> = T | { error: string };
-const failed = <T>(a: Answer<T>): a is { error: string } => typeof a === 'object' && a !== null && 'error' in a && typeof (a as { error: unknown }).error === 'string';
+export type { BuildResult } from './requests';
 
 const ICON: Record<ComponentBuild['status'], string> = { built: 'pass', reused: 'history', failed: 'error', kept: 'circle-outline', skipped: 'dash' };
 
@@ -99,10 +82,10 @@ class BuildTaskProvider implements vscode.TaskProvider {
     const tasks: vscode.Task[] = [];
     for (const f of files) {
       tasks.push(this.task({ type: 'gitoverlay', task: 'build', file: f.fsPath }));
-      const names = await this.client.sendRequest<string[]>('gitoverlay/overlayComponents', { uri: f.toString() }).catch(() => [] as string[]);
+      const names = await request(this.client, 'gitoverlay/overlayComponents', { uri: f.toString() }).catch(() => [] as string[]);
       for (const n of names) tasks.push(this.task({ type: 'gitoverlay', task: 'build', file: f.fsPath, component: n }));
     }
-    const modules = await this.client.sendRequest<string[]>('gitoverlay/buildableModules').catch(() => [] as string[]);
+    const modules = await request(this.client, 'gitoverlay/buildableModules').catch(() => [] as string[]);
     for (const m of modules) tasks.push(this.task({ type: 'gitoverlay', task: 'build', file: vscode.Uri.parse(m).fsPath }));
     return tasks;
   }
@@ -135,7 +118,7 @@ export function registerBuilds(context: vscode.ExtensionContext, client: Languag
       if (!uri) return void vscode.window.showWarningMessage('gitoverlay: open an overlay.yml to build it.');
       let chosen = components;
       if (!chosen) {
-        const names = await client.sendRequest<string[]>('gitoverlay/overlayComponents', { uri: uri.toString() });
+        const names = await request(client, 'gitoverlay/overlayComponents', { uri: uri.toString() });
         const pick = await vscode.window.showQuickPick([{ label: 'All components', all: true }, ...names.map((n) => ({ label: n, all: false }))], {
           title: 'gitoverlay: build which components?',
           canPickMany: false,
@@ -143,7 +126,7 @@ export function registerBuilds(context: vscode.ExtensionContext, client: Languag
         if (!pick) return;
         chosen = pick.all ? [] : [pick.label];
       }
-      const r = await client.sendRequest<Answer<BuildResult>>('gitoverlay/build', { uri: uri.toString(), components: chosen });
+      const r = await request(client, 'gitoverlay/build', { uri: uri.toString(), components: chosen });
       if (failed(r)) return void vscode.window.showErrorMessage(`gitoverlay: ${r.error}`);
       view.set(uri.fsPath, r);
       const bad = r.components.filter((c) => c.status === 'failed');
@@ -171,22 +154,6 @@ export function registerBuilds(context: vscode.ExtensionContext, client: Languag
   return view;
 }
 
-interface Candidate {
-  id: string;
-  subject: string;
-  author: string;
-  date: string;
-  nevr: { nevr: string | null } | null;
-}
-interface Preview {
-  commit: string;
-  subject: string;
-  before: { nevr: string | null };
-  after: { nevr: string | null };
-  downgrade: boolean;
-  collision: { bump: number; bumpedNEVR: string; with: { nevr: string | null }[] } | null;
-}
-
 /**
  * "gitoverlay: Revert Build…": pick a commit that changed the spec, see the NEVR before and after,
  * revert (adding [bump release: N] when the NEVR would collide), push only when asked.
@@ -198,7 +165,7 @@ async function revert(client: LanguageClient, target?: string | vscode.Uri, scri
   if (!uri || !/\.spec$/.test(uri.path)) return void vscode.window.showWarningMessage('gitoverlay: open the dist-git spec whose build you want to revert.');
   let commit = scripted?.commit;
   if (!commit) {
-    const list = await client.sendRequest<Answer<Candidate[]>>('gitoverlay/revertCandidates', { uri: uri.toString() });
+    const list = await request(client, 'gitoverlay/revertCandidates', { uri: uri.toString() });
     if (failed(list)) return void vscode.window.showErrorMessage(`gitoverlay: ${list.error}`);
     const pick = await vscode.window.showQuickPick(
       list.map((c) => ({ label: c.subject, description: c.nevr?.nevr ?? '', detail: `${c.id.slice(0, 10)} · ${c.author} · ${c.date.slice(0, 10)}`, id: c.id })),
@@ -207,7 +174,7 @@ async function revert(client: LanguageClient, target?: string | vscode.Uri, scri
     if (!pick) return;
     commit = pick.id;
   }
-  const p = await client.sendRequest<Answer<Preview>>('gitoverlay/revertPreview', { uri: uri.toString(), commit });
+  const p = await request(client, 'gitoverlay/revertPreview', { uri: uri.toString(), commit });
   if (failed(p)) {
     void vscode.window.showErrorMessage(`gitoverlay: ${p.error}`);
     return p;
@@ -225,10 +192,7 @@ async function revert(client: LanguageClient, target?: string | vscode.Uri, scri
     bump = choice.startsWith('Revert and add');
     allow = choice === 'Revert anyway';
   }
-  const r = await client.sendRequest<Answer<{ revertCommit: string | null; bumped: number | null; final: { nevr: string | null } | null; refusedCollision: boolean }>>(
-    'gitoverlay/revertApply',
-    { uri: uri.toString(), commit, bumpOnCollision: bump, allowCollision: allow },
-  );
+  const r = await request(client, 'gitoverlay/revertApply', { uri: uri.toString(), commit, bumpOnCollision: bump, allowCollision: allow });
   if (failed(r)) {
     void vscode.window.showErrorMessage(`gitoverlay: ${r.error}`);
     return r;
@@ -237,7 +201,7 @@ async function revert(client: LanguageClient, target?: string | vscode.Uri, scri
   const done = `gitoverlay: reverted; the next build is ${r.final?.nevr ?? '?'}${r.bumped ? ` ([bump release: ${r.bumped}])` : ''}`;
   const push = scripted ? (scripted.push ? 'Push' : undefined) : await vscode.window.showInformationMessage(done, 'Push');
   if (push === 'Push') {
-    const pushed = await client.sendRequest<Answer<{ ok: boolean; summary: string }>>('gitoverlay/push', { uri: uri.toString() });
+    const pushed = await request(client, 'gitoverlay/push', { uri: uri.toString() });
     if (failed(pushed) || !pushed.ok) void vscode.window.showErrorMessage(`gitoverlay: push failed: ${failed(pushed) ? pushed.error : pushed.summary}`);
   }
   return r;

@@ -4,6 +4,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { registerBuilds, type BuildsView } from './builds';
 import { registerBuildrootView, type BuildrootView } from './buildroot-view';
 import { registerPreviews } from './previews';
+import { notify } from './requests';
 
 let client: LanguageClient | undefined;
 
@@ -46,7 +47,7 @@ export async function activate(context: ExtensionContext): Promise<GitoverlayApi
   context.subscriptions.push(
     workspace.onDidGrantWorkspaceTrust(async () => {
       // Awaited: the previews' requests must reach the server after it knows.
-      await client?.sendNotification('gitoverlay/trust', { trusted: true }).catch(() => undefined);
+      if (client) await notify(client, 'gitoverlay/trust', { trusted: true }).catch(() => undefined);
       await previews.refresh();
     }),
   );

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { refusedUntrusted } from './trust';
+import { failed, notify, request } from './requests';
 
 export const PREVIEW_SCHEME = 'gitoverlay-preview';
 
@@ -25,7 +26,7 @@ export class PreviewProvider implements vscode.TextDocumentContentProvider {
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const { kind, source, index } = JSON.parse(uri.query) as { kind: Kind; source: string; index?: number };
-    const r = await this.client.sendRequest<{ text: string }>('gitoverlay/preview', { uri: source, kind, index });
+    const r = await request(this.client, 'gitoverlay/preview', { uri: source, kind, index });
     return r.text;
   }
 
@@ -35,7 +36,7 @@ export class PreviewProvider implements vscode.TextDocumentContentProvider {
    * request goes out: wait for it.
    */
   async refresh(): Promise<void> {
-    await this.client.sendNotification('gitoverlay/historyChanged').catch(() => undefined);
+    await notify(this.client, 'gitoverlay/historyChanged').catch(() => undefined);
     for (const doc of vscode.workspace.textDocuments) if (doc.uri.scheme === PREVIEW_SCHEME) this.changed.fire(doc.uri);
   }
 
@@ -70,12 +71,12 @@ export function registerPreviews(context: vscode.ExtensionContext, client: Langu
       if (refusedUntrusted('not resolving', 'resolving runs git')) return;
       const target = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
       if (!target) return;
-      const r = await client.sendRequest<{ error?: string; components?: { name: string; nevr: string; error?: string; warnings: string[] }[] }>('gitoverlay/resolve', { uri: target });
-      if (r.error) return void vscode.window.showErrorMessage(`gitoverlay: ${r.error}`);
-      const failed = r.components?.filter((c) => c.error) ?? [];
-      const warned = r.components?.filter((c) => c.warnings.length) ?? [];
-      const summary = `gitoverlay: resolved ${r.components?.length ?? 0} component(s)` + (failed.length ? `, ${failed.length} failed (${failed.map((c) => c.name).join(', ')})` : '') + (warned.length ? `, ${warned.length} with warnings` : '');
-      if (failed.length) void vscode.window.showWarningMessage(summary);
+      const r = await request(client, 'gitoverlay/resolve', { uri: target });
+      if (failed(r)) return void vscode.window.showErrorMessage(`gitoverlay: ${r.error}`);
+      const broken = r.components.filter((c) => c.error);
+      const warned = r.components.filter((c) => c.warnings.length);
+      const summary = `gitoverlay: resolved ${r.components.length} component(s)` + (broken.length ? `, ${broken.length} failed (${broken.map((c) => c.name).join(', ')})` : '') + (warned.length ? `, ${warned.length} with warnings` : '');
+      if (broken.length) void vscode.window.showWarningMessage(summary);
       else void vscode.window.showInformationMessage(summary);
       void provider.refresh();
     }),

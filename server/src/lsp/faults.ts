@@ -1,4 +1,5 @@
 import { ErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
+import { PARAMS, type ParamType, type RequestMethod, type RequestParams, type RequestResult } from '../protocol';
 
 /**
  * The server survives its own faults. A request handler that throws is answered with an error by the
@@ -17,7 +18,7 @@ export function installFaultHandlers(connection: Connection): void {
   process.on('unhandledRejection', report('unhandled rejection'));
 }
 
-type Shape = Record<string, 'string' | 'string?' | 'number?' | 'boolean?' | 'string[]?'>;
+type Shape = Record<string, ParamType>;
 
 /** The parameters of one of our requests, checked: a clear InvalidParams error instead of a TypeError. */
 export function checkParams<T>(method: string, params: unknown, shape: Shape): T {
@@ -34,4 +35,34 @@ export function checkParams<T>(method: string, params: unknown, shape: Shape): T
     if (!ok) throw new ResponseError(ErrorCodes.InvalidParams, `${method}: "${key}" must be a ${base.replace('[]', ' array')}`);
   }
   return params as T;
+}
+
+/** Registers the handler of one of our requests (protocol.ts), its parameters checked first. */
+export function onRequest<M extends RequestMethod>(
+  connection: Connection,
+  method: M,
+  handler: (params: RequestParams<M>) => RequestResult<M> | Promise<RequestResult<M>>,
+): void {
+  const shape = PARAMS[method];
+  // Typed here, once: the JSON-RPC layer takes any result.
+  connection.onRequest(method, async (raw: unknown): Promise<unknown> => handler(shape ? checkParams<RequestParams<M>>(method, raw, shape) : (undefined as RequestParams<M>)));
+}
+
+/**
+ * An action (build, revert, push: what the palette commands and the Builds view run): every failure,
+ * bad parameters included, comes back as `{ error }`, the answer those commands show.
+ */
+export function onAction<M extends RequestMethod>(
+  connection: Connection,
+  method: M,
+  handler: (params: RequestParams<M>) => Promise<Exclude<RequestResult<M>, { error: string }>>,
+): void {
+  const shape = PARAMS[method];
+  connection.onRequest(method, async (raw: unknown): Promise<unknown> => {
+    try {
+      return await handler(shape ? checkParams<RequestParams<M>>(method, raw, shape) : (undefined as RequestParams<M>));
+    } catch (err) {
+      return { error: (err as Error).message };
+    }
+  });
 }

@@ -28,7 +28,8 @@ import { textReport } from '../core/buildroot/report';
 import { AnalysisCache, fsPath, type Analysis } from './documents';
 import { parseYaml } from '../core/yaml/parse';
 import { toLspDiagnostic } from './convert';
-import { checkParams, installFaultHandlers } from './faults';
+import type { Notifications } from '../protocol';
+import { installFaultHandlers, onAction, onRequest } from './faults';
 import { answerFeature, type FeatureMethod, type FeatureParams, type OverlayAnchor } from './features';
 import { BIG_DOCUMENT, BigDocuments, SUPERSEDED } from './big-documents';
 import { indexFile, scanWorkspace, type ModuleTextSink, type ReadBig } from './workspace';
@@ -290,7 +291,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   });
 
-  connection.onNotification('gitoverlay/trust', (p: { trusted?: unknown } | null) => {
+  connection.onNotification('gitoverlay/trust' satisfies keyof Notifications, (p: Partial<Notifications['gitoverlay/trust']> | null) => {
     // Anything but an explicit `true` leaves the workspace untrusted.
     const trusted = p?.trusted === true;
     autospec.trusted = trusted;
@@ -300,11 +301,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     // Lenses computed while untrusted say so: have the editor ask again.
     void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
   });
-  connection.onNotification('gitoverlay/historyChanged', () => autospec.invalidate());
+  connection.onNotification('gitoverlay/historyChanged' satisfies keyof Notifications, () => autospec.invalidate());
 
   // The Buildroot view and preview: modules (with the reason each is there) and RPMs per expansion.
-  connection.onRequest('gitoverlay/buildroot', async (raw: unknown) => {
-    const p = checkParams<{ uri: string }>('gitoverlay/buildroot', raw, { uri: 'string' });
+  onRequest(connection, 'gitoverlay/buildroot', async (p) => {
     const doc = documents.get(p.uri);
     try {
       const text = doc?.getText() ?? (await (await import('node:fs/promises')).readFile(fsPath(p.uri), 'utf8'));
@@ -316,8 +316,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   // Previews of what the build system generates: the changelog and the processed spec.
-  connection.onRequest('gitoverlay/preview', async (raw: unknown) => {
-    const p = checkParams<{ uri: string; kind: 'changelog' | 'spec' | 'component-spec' | 'component-changelog'; index?: number }>('gitoverlay/preview', raw, { uri: 'string', kind: 'string', index: 'number?' });
+  onRequest(connection, 'gitoverlay/preview', async (p) => {
     const path = fsPath(p.uri);
     if (p.kind === 'component-spec' || p.kind === 'component-changelog') {
       const text = p.kind === 'component-spec' ? overlays.spec(path, p.index ?? -1) : overlays.changelog(path, p.index ?? -1);
@@ -333,58 +332,31 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   });
 
-  // Builds and reverts (the palette commands, the Builds view): errors come back as { error }.
-  const answer = async <T>(fn: () => Promise<T>): Promise<T | { error: string }> => {
-    try {
-      return await fn();
-    } catch (err) {
-      return { error: (err as Error).message };
-    }
-  };
-  connection.onRequest('gitoverlay/buildableModules', () => buildroots.buildableModules());
-  connection.onRequest('gitoverlay/overlayComponents', async (raw: unknown) => {
-    const p = checkParams<{ uri: string }>('gitoverlay/overlayComponents', raw, { uri: 'string' });
+  onRequest(connection, 'gitoverlay/buildableModules', () => buildroots.buildableModules());
+  onRequest(connection, 'gitoverlay/overlayComponents', async (p) => {
     const a = analysis(p.uri);
     if (a) return a.result.family === 'overlay' ? actions.components(a.parsed.documents[0]?.value) : [];
     // Not open in the editor (the task provider asks for every overlay): read it from disk.
     const text = await (await import('node:fs/promises')).readFile(fsPath(p.uri), 'utf8').catch(() => '');
     return actions.components(parseYaml(text).documents[0]?.value);
   });
-  connection.onRequest('gitoverlay/build', (raw: unknown) =>
-    answer(async () => {
-      const p = checkParams<{ uri: string; components?: string[] }>('gitoverlay/build', raw, { uri: 'string', components: 'string[]?' });
-      const a = analysis(p.uri);
-      if (!a || a.result.family !== 'overlay') throw new Error('not an overlay manifest');
-      return actions.build(fsPath(p.uri), a.parsed.documents[0]?.value, p.components);
-    }),
-  );
-  connection.onRequest('gitoverlay/revertCandidates', (raw: unknown) =>
-    answer(() => actions.candidates(fsPath(checkParams<{ uri: string }>('gitoverlay/revertCandidates', raw, { uri: 'string' }).uri))),
-  );
-  connection.onRequest('gitoverlay/revertPreview', (raw: unknown) =>
-    answer(() => {
-      const p = checkParams<{ uri: string; commit: string }>('gitoverlay/revertPreview', raw, { uri: 'string', commit: 'string' });
-      return actions.preview(fsPath(p.uri), p.commit);
-    }),
-  );
-  connection.onRequest('gitoverlay/revertApply', (raw: unknown) =>
-    answer(async () => {
-      const p = checkParams<{ uri: string; commit: string; bumpOnCollision?: boolean; allowCollision?: boolean }>('gitoverlay/revertApply', raw, {
-        uri: 'string',
-        commit: 'string',
-        bumpOnCollision: 'boolean?',
-        allowCollision: 'boolean?',
-      });
-      const r = await actions.revert(fsPath(p.uri), p.commit, { bumpOnCollision: p.bumpOnCollision, allowCollision: p.allowCollision });
-      autospec.invalidate();
-      return r;
-    }),
-  );
-  connection.onRequest('gitoverlay/push', (raw: unknown) => answer(() => actions.push(fsPath(checkParams<{ uri: string }>('gitoverlay/push', raw, { uri: 'string' }).uri))));
+  // Builds and reverts (the palette commands, the Builds view): errors come back as { error }.
+  onAction(connection, 'gitoverlay/build', async (p) => {
+    const a = analysis(p.uri);
+    if (!a || a.result.family !== 'overlay') throw new Error('not an overlay manifest');
+    return actions.build(fsPath(p.uri), a.parsed.documents[0]?.value, p.components);
+  });
+  onAction(connection, 'gitoverlay/revertCandidates', (p) => actions.candidates(fsPath(p.uri)));
+  onAction(connection, 'gitoverlay/revertPreview', (p) => actions.preview(fsPath(p.uri), p.commit));
+  onAction(connection, 'gitoverlay/revertApply', async (p) => {
+    const r = await actions.revert(fsPath(p.uri), p.commit, { bumpOnCollision: p.bumpOnCollision, allowCollision: p.allowCollision });
+    autospec.invalidate();
+    return r;
+  });
+  onAction(connection, 'gitoverlay/push', (p) => actions.push(fsPath(p.uri)));
 
   // Overlay components: resolve on request (clones mirrors: never implicitly), then show NEVRs.
-  connection.onRequest('gitoverlay/resolve', async (raw: unknown) => {
-    const p = checkParams<{ uri: string }>('gitoverlay/resolve', raw, { uri: 'string' });
+  onRequest(connection, 'gitoverlay/resolve', async (p) => {
     const a = analysis(p.uri);
     if (!a || a.result.family !== 'overlay') return { error: 'not an overlay manifest' };
     try {
