@@ -1,8 +1,8 @@
 import { chmod, stat, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { changelogText } from '../core/autospec/compute';
-import { processSpec } from '../core/autospec/process';
-import { autospecFor as compute, NoSpecError } from '../core/autospec/run';
+import { processSpec, specFeatures } from '../core/autospec/process';
+import { autospecFor as compute, NoSpecError, unparseableMessage, type Autospec } from '../core/autospec/run';
 
 async function autospecFor(path: string): ReturnType<typeof compute> {
   try {
@@ -14,9 +14,29 @@ async function autospecFor(path: string): ReturnType<typeof compute> {
 }
 import { UsageError, type CommandResult } from './usage';
 
-export const RELEASE_USAGE = 'usage: gitoverlay release [--json] [--number-only] PATH   (PATH: a spec file or a dist-git directory)';
-export const CHANGELOG_USAGE = 'usage: gitoverlay changelog PATH';
-export const SPEC_USAGE = 'usage: gitoverlay spec PATH [-o OUT]';
+export const RELEASE_USAGE = 'usage: gitoverlay release [--json] [--number-only] [--no-error-on-unparseable-spec] PATH   (PATH: a spec file or a dist-git directory)';
+export const CHANGELOG_USAGE = 'usage: gitoverlay changelog [--no-error-on-unparseable-spec] PATH';
+export const SPEC_USAGE = 'usage: gitoverlay spec [--no-error-on-unparseable-spec] PATH [-o OUT]';
+
+/** rpmautospec's global `--error-on-unparseable-spec/--no-error-on-unparseable-spec` (default: error). */
+const UNPARSEABLE_OPTIONS = { 'error-on-unparseable-spec': { type: 'boolean' }, 'no-error-on-unparseable-spec': { type: 'boolean' } } as const;
+
+function errorOnUnparseable(values: { 'error-on-unparseable-spec'?: boolean; 'no-error-on-unparseable-spec'?: boolean }, argv: string[]): boolean {
+  // The last of the two given wins, as with click's flag pair.
+  const last = [...argv].reverse().find((a) => a === '--error-on-unparseable-spec' || a === '--no-error-on-unparseable-spec');
+  if (last) return last === '--error-on-unparseable-spec';
+  return !values['no-error-on-unparseable-spec'];
+}
+
+/**
+ * rpmautospec's answer when the current spec cannot be parsed: `Error: Couldn’t parse spec file X.spec`
+ * on stderr, exit 1 (its first line is rpmautospec's, byte for byte; where and rpm's messages follow).
+ */
+function unparseableFailure(a: Autospec): CommandResult {
+  const u = a.unparseable!;
+  const detail = u.detail ? `\n${u.detail.replace(/^/gm, '  ')}` : '';
+  return { code: 1, stderr: `Error: ${unparseableMessage(u)}\n  (${u.where}; pass --no-error-on-unparseable-spec to compute with the version unknown)${detail}\n` };
+}
 
 async function target(positionals: string[], usage: string): Promise<string> {
   if (positionals.length !== 1) throw new UsageError(positionals.length ? 'one PATH only' : 'no PATH given', usage);
@@ -36,11 +56,13 @@ export class InputError extends Error {}
 export async function runRelease(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { json: { type: 'boolean' }, 'number-only': { type: 'boolean', short: 'n' }, complete: { type: 'boolean', short: 'c' } },
+    options: { json: { type: 'boolean' }, 'number-only': { type: 'boolean', short: 'n' }, complete: { type: 'boolean', short: 'c' }, ...UNPARSEABLE_OPTIONS },
     allowPositionals: true,
   });
   const path = await target(positionals, RELEASE_USAGE);
-  const { result } = await autospecFor(path);
+  const a = await autospecFor(path);
+  if (a.unparseable && errorOnUnparseable(values, argv)) return unparseableFailure(a);
+  const { result } = a;
   if (values.json) {
     return { code: 0, stdout: JSON.stringify({ epochVersion: result.epochVersion, releaseNumber: result.releaseNumber, release: result.release }, null, 2) + '\n' };
   }
@@ -49,18 +71,26 @@ export async function runRelease(argv: string[]): Promise<CommandResult> {
 
 /** `gitoverlay changelog`: exactly what `rpmautospec generate-changelog` prints. */
 export async function runChangelog(argv: string[]): Promise<CommandResult> {
-  const { positionals } = parseArgs({ args: argv, options: {}, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args: argv, options: UNPARSEABLE_OPTIONS, allowPositionals: true });
   const path = await target(positionals, CHANGELOG_USAGE);
-  const { result } = await autospecFor(path);
+  const a = await autospecFor(path);
+  if (a.unparseable && errorOnUnparseable(values, argv)) return unparseableFailure(a);
+  const { result } = a;
   return { code: 0, stdout: changelogText(result.changelog) };
 }
 
 /** `gitoverlay spec`: the spec as `rpmautospec process-distgit` writes it. */
 export async function runSpec(argv: string[]): Promise<CommandResult> {
-  const { values, positionals } = parseArgs({ args: argv, options: { output: { type: 'string', short: 'o' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args: argv, options: { output: { type: 'string', short: 'o' }, ...UNPARSEABLE_OPTIONS }, allowPositionals: true });
   const path = await target(positionals, SPEC_USAGE);
-  const { history, result } = await autospecFor(path);
+  const a = await autospecFor(path);
+  const { history, result } = a;
   if (history.workSpec === null) throw new InputError(`cannot read ${history.specPath}: no such file`);
+  // rpmautospec process-distgit: only a spec that needs processing is checked (process_distgit.py:64-86).
+  const f = specFeatures(history.workSpec);
+  const needsChangelog = (f.changelogLine === null && f.autochangelogLine === null) || f.autochangelogLine !== null;
+  const necessary = !f.isProcessed && (f.hasAutorelease || needsChangelog);
+  if (necessary && a.unparseable && errorOnUnparseable(values, argv)) return unparseableFailure(a);
   const text = processSpec(history.workSpec, result);
   if (!values.output) return { code: 0, stdout: text };
   let mode: number | undefined;

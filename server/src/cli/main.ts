@@ -17,6 +17,8 @@ commands:
   release [--json] [--number-only] PATH      the release %autorelease gives (PATH: spec or dist-git dir)
   changelog PATH                             the changelog %autochangelog gives
   spec PATH [-o OUT]                         the spec with both expanded (rpmautospec process-distgit)
+                                             (these three exit 1 when the current spec cannot be parsed,
+                                             as rpmautospec; --no-error-on-unparseable-spec goes on)
   resolve [--json] [--fetch] [--cache DIR] [--spec-dir DIR] OVERLAY
                                              pin each component to commits: NEVR and rewritten spec
                                              (file:// and local paths allowed, unlike in the editor)

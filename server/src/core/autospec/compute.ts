@@ -31,7 +31,8 @@ export function completeRelease(n: number, flags: AutoreleaseFlags): string {
   return `${flags.prerelease ? '0.' : ''}${n + flags.base - 1}${flags.extraver ? `.${flags.extraver}` : ''}${flags.snapinfo ? `.${flags.snapinfo}` : ''}`;
 }
 
-export type SpecLookup = (blob: string) => SpecVersion | null;
+/** The evaluated spec of a blob as found in a commit (rpm may read the commit's other files too). */
+export type SpecLookup = (blob: string, commit?: string) => SpecVersion | null;
 
 /**
  * rpmautospec 0.8.5's release numbers and changelog, from a loaded history. `specOf` gives the
@@ -53,7 +54,7 @@ export function computeAutospec(history: History, specOf: SpecLookup, now: () =>
     // git log --topo-order lists children before parents: walk it backwards.
     for (let i = history.order.length - 1; i >= 0; i--) {
       const c = history.commits.get(history.order[i])!;
-      const spec = c.specBlob ? specOf(c.specBlob) : null;
+      const spec = c.specBlob ? specOf(c.specBlob, c.id) : null;
       const ev = spec?.epochVersion ?? null;
       let n = 0;
       for (const p of c.parents) {

@@ -1,8 +1,8 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { run } from '../git/exec';
-import { evaluatePreamble, type SpecVersion } from '../spec/preamble';
-import { rpmspecVersion } from '../spec/rpmspec';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { basename, join, relative, sep } from 'node:path';
+import { git, run } from '../git/exec';
+import { abridgedSpec, evaluatePreamble, type SpecVersion } from '../spec/preamble';
+import { rpmautospecQuery } from '../spec/rpmspec';
 import { computeAutospec, type AutospecResult } from './compute';
 import { loadHistory, specFileFor, type History, type LoadOptions } from './history';
 
@@ -11,35 +11,100 @@ export interface Autospec {
   result: AutospecResult;
   /** Evaluated spec per blob (and `worktree:` text), null when unparseable. */
   specs: Map<string, SpecVersion | null>;
+  /** The current spec cannot be parsed (rpmautospec: "Couldn’t parse spec file X.spec"), else null. */
+  unparseable: Unparseable | null;
 }
 
-/** Evaluates every distinct spec once: the preamble evaluator, else rpm itself when it is installed. */
-export async function evaluateSpecs(texts: Map<string, string>, signal?: AbortSignal): Promise<Map<string, SpecVersion | null>> {
+export interface Unparseable {
+  /** `<name>.spec`. */
+  spec: string;
+  /** `the work tree` or `commit <id>`. */
+  where: string;
+  /** rpm's messages, when rpm was asked. */
+  detail: string | null;
+}
+
+/** rpmautospec's message for an unparseable current spec (note U+2019). */
+export function unparseableMessage(u: Unparseable): string {
+  return `Couldn\u2019t parse spec file ${u.spec}`;
+}
+
+/** A spec version to evaluate: its text, and where rpm reads it from. */
+export interface SpecInput {
+  text: string;
+  /** `<name>.spec`. */
+  fileName: string;
+  /** The work tree's dist-git directory (the work-tree spec); absent for a commit's spec. */
+  sourcedir?: string;
+  /** Writes a commit's whole tree into a directory (rpmautospec's last attempt). */
+  checkoutTree?: (dir: string) => Promise<void>;
+}
+
+/** How many rpm processes run at once. */
+const RPM_CONCURRENCY = 4;
+
+/**
+ * Evaluates every distinct spec version as rpmautospec 0.8.5 does. The preamble evaluator answers
+ * alone when it can vouch that rpm reads the lines before `%prep` the same way; otherwise rpm decides,
+ * in rpmautospec's order (`rpmautospecQuery`): the lines before `%prep`, the whole spec, then both with
+ * the commit's tree checked out. A version none of them parses is null (unparseable). Without rpm the
+ * evaluator's answer stands (null when it cannot evaluate). `errors` gets rpm's messages for the
+ * unparseable ones.
+ */
+export async function evaluateSpecs(
+  inputs: Map<string, SpecInput | string>,
+  signal?: AbortSignal,
+  errors?: Map<string, string>,
+  /** Gets the keys whose spec alone parsed in neither way, so that the commit's tree was used. */
+  usedTree?: Set<string>,
+): Promise<Map<string, SpecVersion | null>> {
   const out = new Map<string, SpecVersion | null>();
-  // Many spec versions differ only below the preamble or in comments: evaluate each preamble once.
-  const byPreamble = new Map<string, SpecVersion | null>();
-  for (const [key, text] of texts) {
-    const preamble = preambleKey(text);
-    if (byPreamble.has(preamble)) {
-      out.set(key, byPreamble.get(preamble)!);
+  // The lines before %prep decide when they parse: evaluate each such text once.
+  const byAbridged = new Map<string, SpecVersion>();
+  const forRpm: [string, SpecInput, SpecVersion | null][] = [];
+  for (const [key, raw] of inputs) {
+    const input = typeof raw === 'string' ? { text: raw, fileName: 'query.spec' } : raw;
+    const r = evaluatePreamble(input.text, {}, { strict: true });
+    if (r.ok && r.unsure === undefined) {
+      out.set(key, r.value);
       continue;
     }
-    const r = evaluatePreamble(text);
-    const value = r.ok ? r.value : await rpmspecVersion(text, signal);
-    // A spec only rpm could read may depend on more than its preamble: don't share that answer.
-    if (r.ok) byPreamble.set(preamble, value);
-    out.set(key, value);
+    forRpm.push([key, input, r.ok ? r.value : null]);
   }
+  const pending = new Map<string, Promise<void>>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < forRpm.length) {
+      const [key, input, own] = forRpm[next++];
+      const abridged = input.sourcedir === undefined ? `${input.fileName}\0${abridgedSpec(input.text)}` : null;
+      // Wait for a version with the same lines before %prep: when those parse, so does this one.
+      const earlier = abridged !== null ? pending.get(abridged) : undefined;
+      let done!: () => void;
+      const mine = new Promise<void>((res) => (done = res));
+      if (abridged !== null && !earlier) pending.set(abridged, mine);
+      try {
+        if (earlier) await earlier;
+        const shared = abridged !== null ? byAbridged.get(abridged) : undefined;
+        if (shared) {
+          out.set(key, shared);
+          continue;
+        }
+        const answer = await rpmautospecQuery({ ...input, signal });
+        if (answer === undefined) {
+          out.set(key, own);
+          continue;
+        }
+        out.set(key, answer.value);
+        if (input.checkoutTree && input.sourcedir === undefined && (answer.attempt === null || answer.attempt.startsWith('tree-'))) usedTree?.add(key);
+        if (answer.attempt === 'abridged' && abridged !== null) byAbridged.set(abridged, answer.value!);
+        if (answer.value === null && answer.detail !== undefined) errors?.set(key, answer.detail);
+      } finally {
+        done();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(RPM_CONCURRENCY, forRpm.length) }, worker));
   return out;
-}
-
-/** The lines that decide Name/Epoch/Version/Release: up to the first section, comments left out. */
-function preambleKey(text: string): string {
-  const end = text.search(/^%(prep|build|install|check|files|changelog|description|package)\b/m);
-  return (end < 0 ? text : text.slice(0, end))
-    .split('\n')
-    .filter((l) => !/^\s*(#|$)/.test(l))
-    .join('\n');
 }
 
 /** Release and changelog for a spec file or dist-git directory, exactly as rpmautospec computes them. */
@@ -72,16 +137,78 @@ async function packager(): Promise<{ name: string; email: string }> {
   return { name: 'John Doe', email: 'packager@example.com' };
 }
 
+/** Writes the dist-git directory of a commit (its whole tree there) into `dir`, as rpmautospec checks it out. */
+function treeWriter(history: History, commit: string): (dir: string) => Promise<void> {
+  return async (dir) => {
+    const top = history.top!;
+    const rel = relative(top, history.dir).split(sep).join('/');
+    const index = join(dir, '.gitoverlay-index');
+    const env = { ...process.env, GIT_INDEX_FILE: index };
+    try {
+      await git(['read-tree', rel ? `${commit}:${rel}` : `${commit}^{tree}`], { cwd: top, env });
+      await git(['checkout-index', '-a', '-f', `--prefix=${dir}/`], { cwd: top, env });
+    } finally {
+      await rm(index, { force: true });
+    }
+  };
+}
+
 export async function autospecFor(path: string, options: LoadOptions = {}): Promise<Autospec> {
   const specPath = await findSpec(path);
   const history = await loadHistory(specPath, options);
   if (history.workSpec === null && !history.head) throw new NoSpecError(`cannot read ${specPath}: no such file`);
   if (!history.top) history.signature = await packager();
-  const texts = new Map<string, string>();
-  for (const c of history.commits.values()) if (c.specBlob && !texts.has(c.specBlob)) texts.set(c.specBlob, history.blobs.get(c.specBlob) ?? '');
-  if (history.workSpec !== null) texts.set(`worktree:${history.workSpec}`, history.workSpec);
-  options.onProgress?.(`evaluating ${texts.size} spec versions`);
-  const specs = await evaluateSpecs(texts, options.signal);
-  const result = computeAutospec(history, (blob) => specs.get(blob) ?? null);
-  return { history, result, specs };
+  const fileName = basename(history.specPath);
+  const inputs = new Map<string, SpecInput>();
+  for (const c of history.commits.values()) {
+    if (c.specBlob && !inputs.has(c.specBlob)) inputs.set(c.specBlob, { text: history.blobs.get(c.specBlob) ?? '', fileName, checkoutTree: treeWriter(history, c.id) });
+  }
+  const workKey = history.workSpec !== null ? `worktree:${history.workSpec}` : null;
+  if (workKey !== null) inputs.set(workKey, { text: history.workSpec!, fileName, sourcedir: history.dir });
+  options.onProgress?.(`evaluating ${inputs.size} spec versions`);
+  const errors = new Map<string, string>();
+  const usedTree = new Set<string>();
+  const specs = await evaluateSpecs(inputs, options.signal, errors, usedTree);
+  // A version read with the commit's tree is the commit's, not the blob's (rpmautospec caches per
+  // commit): evaluate it again for each other tree that holds it.
+  const perTree = new Map<string, SpecInput>();
+  const firstTree = new Map<string, string>();
+  for (const c of history.commits.values()) {
+    if (!c.specBlob || !usedTree.has(c.specBlob)) continue;
+    const first = firstTree.get(c.specBlob);
+    if (first === undefined) firstTree.set(c.specBlob, c.tree);
+    else if (first !== c.tree && !perTree.has(`${c.specBlob}@${c.tree}`)) perTree.set(`${c.specBlob}@${c.tree}`, { ...inputs.get(c.specBlob)!, checkoutTree: treeWriter(history, c.id) });
+  }
+  if (perTree.size) {
+    for (const [k, v] of await evaluateSpecs(perTree, options.signal, errors)) specs.set(k, v);
+  }
+  const treeOf = new Map([...history.commits.values()].map((c) => [c.id, c.tree]));
+  const lookup = (blob: string, commit?: string): SpecVersion | null => {
+    const tree = commit !== undefined ? treeOf.get(commit) : undefined;
+    const own = tree !== undefined ? specs.get(`${blob}@${tree}`) : undefined;
+    return own !== undefined ? own : (specs.get(blob) ?? null);
+  };
+  const result = computeAutospec(history, lookup);
+  return { history, result, specs, unparseable: currentUnparseable(history, lookup, specs, errors, workKey) };
+}
+
+/** rpmautospec's `result["verflags"]["error"]`: the spec of the work tree (when it differs from HEAD) or of HEAD. */
+function currentUnparseable(
+  history: History,
+  lookup: (blob: string, commit?: string) => SpecVersion | null,
+  specs: Map<string, SpecVersion | null>,
+  errors: Map<string, string>,
+  workKey: string | null,
+): Unparseable | null {
+  const name = basename(history.specPath);
+  if (history.dirty || !history.head) {
+    if (workKey === null || specs.get(workKey)) return null;
+    return { spec: name, where: 'the work tree', detail: errors.get(workKey) ?? null };
+  }
+  const head = history.commits.get(history.head);
+  if (!head) return null;
+  const short = head.id.slice(0, 12);
+  if (!head.specBlob) return { spec: name, where: `commit ${short}`, detail: 'Spec file is missing.' };
+  if (lookup(head.specBlob, head.id)) return null;
+  return { spec: name, where: `commit ${short}`, detail: errors.get(`${head.specBlob}@${head.tree}`) ?? errors.get(head.specBlob) ?? null };
 }

@@ -22,7 +22,84 @@ export interface SpecVersion {
   flags: AutoreleaseFlags | null;
 }
 
-export type PreambleResult = { ok: true; value: SpecVersion } | { ok: false; reason: string; evaluable: boolean };
+/**
+ * `unsure` (strict mode only): the evaluator read a version, but the text holds something it cannot
+ * vouch rpm accepts (an unknown tag or line, a macro left unexpanded, a missing required tag...):
+ * rpm itself must decide whether the spec parses at all.
+ */
+export type PreambleResult = { ok: true; value: SpecVersion; unsure?: string } | { ok: false; reason: string; evaluable: boolean };
+
+export interface EvaluateOptions {
+  /**
+   * Read the spec as rpmautospec's first attempt does: only the lines before the first line that is
+   * `%prep` (see `abridgedSpec`), through %description and %package sections, and flag as `unsure`
+   * whatever rpm might reject there.
+   */
+  strict?: boolean;
+}
+
+/**
+ * The lines rpmautospec 0.8.5 parses first: everything before the first line that is `%prep` once
+ * ASCII whitespace is stripped (pkg_history.py `_get_rpmverflags`: `line.strip() == b"%prep"`).
+ * The whole text when there is no such line.
+ */
+export function abridgedSpec(text: string): string {
+  // Lines end at '\n' only, as Python's binary file iteration splits them.
+  for (let start = 0; start < text.length; ) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl + 1;
+    if (/^[ \t\n\r\v\f]*%prep[ \t\n\r\v\f]*$/.test(text.slice(start, end))) return text.slice(0, start);
+    start = end;
+  }
+  return text;
+}
+
+/** Tags rpm knows, lower case (dependency tags are checked apart). */
+const KNOWN_TAGS = new Set([
+  'name', 'version', 'release', 'epoch', 'summary', 'license', 'sourcelicense', 'group', 'url', 'bugurl', 'vcs', 'vendor', 'packager',
+  'distribution', 'disturl', 'buildroot', 'buildarch', 'buildarchitectures', 'exclusivearch', 'excludearch', 'exclusiveos', 'excludeos',
+  'nosource', 'nopatch', 'prefix', 'prefixes', 'autoreq', 'autoprov', 'autoreqprov', 'modularitylabel',
+]);
+const DEPENDENCY_TAGS = new Set([
+  'requires', 'buildrequires', 'provides', 'obsoletes', 'conflicts', 'buildconflicts', 'recommends', 'suggests', 'supplements', 'enhances', 'orderwithrequires',
+]);
+/** Tags rpm defines a macro for (lower case), as far as a spec's later lines may use them. */
+const MACRO_TAGS = new Set(['name', 'version', 'release', 'epoch', 'summary', 'license', 'url', 'group', 'vendor', 'packager', 'distribution', 'vcs', 'bugurl']);
+const EVR = /^([0-9]+:)?[A-Za-z0-9._+~^]+(-[A-Za-z0-9._+~^]+)?$/;
+
+/** Is a dependency list plain enough that rpm certainly accepts it (names, optional `op EVR`)? */
+function plainDependencies(value: string): boolean {
+  const tokens = value.split(/[\s,]+/).filter(Boolean);
+  for (let i = 0; i < tokens.length; ) {
+    const name = tokens[i++];
+    if (!/^[A-Za-z0-9_/]/.test(name) || /[<>=]/.test(name)) return false;
+    if (/^(<|>|<=|>=|=)$/.test(tokens[i] ?? '')) {
+      const evr = tokens[i + 1];
+      if (evr === undefined || !EVR.test(evr) || name.startsWith('/')) return false;
+      i += 2;
+    }
+  }
+  return true;
+}
+
+/** Why rpm might reject a tag line (null: it certainly accepts it). */
+function tagDoubt(tag: string, qualifier: string | undefined, value: string): string | null {
+  if (value.includes('%')) return `${tag}: a macro is left unexpanded: ${value}`;
+  if (DEPENDENCY_TAGS.has(tag)) {
+    if (qualifier !== undefined && tag !== 'requires') return `${tag}${qualifier}: qualifier not understood`;
+    if (qualifier !== undefined && !/^\(\s*(pre|post|preun|postun|pretrans|posttrans|verify|interp|meta)(\s*,\s*(pre|post|preun|postun|pretrans|posttrans|verify|interp|meta))*\s*\)$/.test(qualifier)) {
+      return `${tag}${qualifier}: qualifier not understood`;
+    }
+    return plainDependencies(value) ? null : `${tag}: dependencies not understood: ${value}`;
+  }
+  const sourceLike = /^(source|patch)\d*$/.test(tag);
+  if (qualifier !== undefined || (!KNOWN_TAGS.has(tag) && !sourceLike)) return `unknown tag ${tag}${qualifier ?? ''}`;
+  if (value === '' && tag !== 'buildroot') return `${tag}: empty value`;
+  if (tag === 'name' && !/^[A-Za-z0-9_+][A-Za-z0-9._+-]*$/.test(value)) return `illegal Name: '${value}'`;
+  if ((tag === 'version' || tag === 'release') && !/^[A-Za-z0-9._+~^]+$/.test(value)) return `illegal ${tag}: '${value}'`;
+  if ((tag === 'url' || tag === 'bugurl') && /\s/.test(value)) return `${tag} takes a single token only`;
+  return null;
+}
 
 /** rpmautospec's stand-in for %autorelease while it parses: the flags come back in the Release text. */
 const AUTORELEASE_PROBE = 'E%{?-e*}_S%{?-s*}_P%{?-p:1}%{!?-p:0}_B%{?-b*}';
@@ -122,7 +199,7 @@ const SECTION = /^%(prep|build|install|check|files|changelog|description|package
  * Name, Epoch, Version, Release and the %autorelease flags of a spec, evaluated from its preamble the
  * way rpmautospec asks rpm (with %autorelease replaced by a probe and %autochangelog by %nil).
  */
-export function evaluatePreamble(text: string, defines: Record<string, string> = {}): PreambleResult {
+export function evaluatePreamble(text: string, defines: Record<string, string> = {}, options: EvaluateOptions = {}): PreambleResult {
   const ctx = new MacroContext();
   ctx.define('autorelease', AUTORELEASE_PROBE, 'e:s:pb:n');
   ctx.define('autochangelog', '');
@@ -131,8 +208,18 @@ export function evaluatePreamble(text: string, defines: Record<string, string> =
   const tags: Record<string, string> = {};
   const stack: { active: boolean; taken: boolean }[] = [];
   const active = (): boolean => stack.every((s) => s.active);
+  const strict = options.strict === true;
+  let unsure: string | undefined;
+  const doubt = (reason: string): void => {
+    unsure ??= reason;
+  };
+  /** Strict mode: the package whose preamble (or %description) is being read; '' = main. */
+  let pkg = '';
+  let inDescription = false;
+  const packages = new Map<string, { summary: boolean; description: boolean }>([['', { summary: false, description: false }]]);
+  const mainSeen = new Set<string>();
   try {
-    for (const line of logicalLines(text)) {
+    for (const line of logicalLines(strict ? abridgedSpec(text) : text)) {
       const t = line.trim();
       const cond = /^%(if|ifarch|ifnarch|ifos|ifnos|elif|elifarch|elifos|else|endif)\b\s*(.*)$/s.exec(t);
       if (cond) {
@@ -166,7 +253,33 @@ export function evaluatePreamble(text: string, defines: Record<string, string> =
         continue;
       }
       if (!active()) continue;
-      if (SECTION.test(t)) break;
+      if (SECTION.test(t)) {
+        if (!strict) break;
+        const sec = /^%(description|package)(?:\s+(.*))?$/s.exec(t);
+        if (!sec) {
+          doubt(`${t.split(/\s/)[0]} before %prep`);
+          break;
+        }
+        const args = ctx.expand(sec[2] ?? '').trim().split(/\s+/).filter(Boolean);
+        const sub = args.length === 0 ? '' : args.length === 1 && args[0] !== '-n' ? `${tags.name ?? ''}-${args[0]}` : args.length === 2 && args[0] === '-n' ? args[1] : null;
+        if (sub === null) {
+          doubt(`${t}: arguments not understood`);
+          break;
+        }
+        if (sec[1] === 'package') {
+          if (packages.has(sub)) doubt(`package ${sub} defined twice`);
+          packages.set(sub, { summary: false, description: false });
+          pkg = sub;
+          inDescription = false;
+        } else {
+          const p = packages.get(sub);
+          if (!p) doubt(`%description of an undefined package ${sub}`);
+          else if (p.description) doubt(`second %description of ${sub || 'the main package'}`);
+          else p.description = true;
+          inDescription = true;
+        }
+        continue;
+      }
       const def = /^%(global|define)\s+([A-Za-z_][A-Za-z0-9_]*)(\(([^)]*)\))?\s+([\s\S]*)$/.exec(t);
       if (def) {
         const [, kind, name, , opts, body] = def;
@@ -178,6 +291,38 @@ export function evaluatePreamble(text: string, defines: Record<string, string> =
         ctx.undefine(undef[1]);
         continue;
       }
+      if (strict) {
+        if (inDescription) {
+          if (ctx.expand(line).includes('%')) doubt(`a macro is left unexpanded in %description: ${t}`);
+          continue;
+        }
+        if (t === '' || t.startsWith('#')) continue;
+        const any = /^([A-Za-z][A-Za-z0-9]*)\s*(\([^)]*\))?\s*:\s*(.*)$/s.exec(t);
+        if (!any) {
+          const expanded = ctx.expand(line).trim();
+          if (expanded !== '') doubt(`not a tag: ${t}`);
+          continue;
+        }
+        const key = any[1].toLowerCase();
+        const value = ctx.expand(any[3]).trim();
+        const why = tagDoubt(key, any[2], value);
+        if (why) doubt(why);
+        if (pkg !== '') {
+          if (key === 'summary') packages.get(pkg)!.summary = true;
+          continue;
+        }
+        if (key === 'summary') packages.get('')!.summary = true;
+        if (MACRO_TAGS.has(key) || KNOWN_TAGS.has(key)) {
+          if (mainSeen.has(key)) doubt(`${any[1]} given twice`);
+          mainSeen.add(key);
+        }
+        if (key === 'name' || key === 'epoch' || key === 'version' || key === 'release' || key === 'license') tags[key] = value;
+        if (MACRO_TAGS.has(key)) {
+          ctx.define(key, value);
+          if (key === 'name') ctx.define('NAME', value);
+        }
+        continue;
+      }
       const tag = /^(Name|Epoch|Version|Release)\s*:\s*(.*)$/i.exec(t);
       if (tag) {
         const key = tag[1].toLowerCase();
@@ -186,6 +331,14 @@ export function evaluatePreamble(text: string, defines: Record<string, string> =
         // Tags become macros for what follows (%{name}, %{version}...), as in rpm.
         ctx.define(key, value);
         if (key === 'name') ctx.define('NAME', value);
+      }
+    }
+    if (strict) {
+      if (stack.length) doubt('%if not closed before %prep');
+      for (const k of ['name', 'version', 'release', 'license'] as const) if (tags[k] === undefined) doubt(`${k} field must be present`);
+      for (const [name, p] of packages) {
+        if (!p.summary) doubt(`Summary field must be present in package ${name || '(main package)'}`);
+        if (!p.description) doubt(`package ${name || '(main package)'} has no %description`);
       }
     }
   } catch (err) {
@@ -202,6 +355,7 @@ export function evaluatePreamble(text: string, defines: Record<string, string> =
   return {
     ok: true,
     value: { name: tags.name, epoch: tags.epoch, version: tags.version, epochVersion, release: tags.release, flags: flagsFromRelease(tags.release) },
+    ...(unsure !== undefined ? { unsure } : {}),
   };
 }
 
