@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -96,3 +96,68 @@ describe('spec files in the language server', () => {
     await client.connection.sendNotification('gitoverlay/trust', { trusted: true });
   });
 });
+
+describe('a current spec rpm cannot parse, in the language server (as rpmautospec refuses it)', () => {
+  let client: LspClient;
+  let dir: string;
+  const recorded = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/autospec-parse/current-unparseable.json'), 'utf8')) as {
+    default: { release: { code: number; stderr: string } };
+    lenient: { release: { stdout: string } };
+  };
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gitoverlay-lsp-unparseable-'));
+    execFileSync(process.execPath, [join(ROOT, 'test/fixtures/autospec-parse/make-history.mjs'), 'current-unparseable', dir]);
+    client = new LspClient();
+    await client.initialize(dir);
+  });
+  after(() => client.close());
+
+  test('the lens says what rpmautospec says, and a spec.unparseable error lands on Release: once the history is read', { skip: !hasRpmspec() }, async () => {
+    assert.equal(recorded.default.release.code, 1);
+    const uri = `file://${join(dir, 'pkg.spec')}`;
+    const text = readFileSync(join(dir, 'pkg.spec'), 'utf8');
+    await client.open(uri, text);
+    const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
+    const resolved = (await client.connection.sendRequest('codeLens/resolve', lenses[0])) as CodeLens;
+    assert.match(resolved.command?.title ?? '', /Couldn\u2019t parse spec file pkg\.spec/);
+    assert.ok(recorded.default.release.stderr.includes('Couldn\u2019t parse spec file pkg.spec'));
+    let d = await client.diagnostics(uri);
+    for (let i = 0; i < 50 && !d.diagnostics.some((x) => x.code === 'spec.unparseable'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      d = await client.diagnostics(uri);
+    }
+    const err = d.diagnostics.find((x) => x.code === 'spec.unparseable');
+    assert.ok(err, JSON.stringify(d.diagnostics));
+    assert.equal(err.range.start.line, text.split('\n').findIndex((l) => /^Release\s*:/i.test(l)));
+    const preview = (await client.connection.sendRequest('gitoverlay/preview', { uri, kind: 'changelog' })) as { text: string; error?: string };
+    assert.match(preview.error ?? '', /Couldn\u2019t parse spec file pkg\.spec/);
+  });
+
+  test('gitoverlay.autospec.errorOnUnparseableSpec: false computes the release rpmautospec --no-error-on-unparseable-spec gives', { skip: !hasRpmspec() }, async () => {
+    client.settings = { autospec: { errorOnUnparseableSpec: false } };
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    const uri = `file://${join(dir, 'pkg.spec')}`;
+    const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
+    let lens: CodeLens | undefined;
+    for (let i = 0; i < 50; i++) {
+      lens = (await client.connection.sendRequest('codeLens/resolve', lenses[0])) as CodeLens;
+      if (!/parse/.test(lens.command?.title ?? '')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // rpmautospec: "Calculated release number: 3"; the current version itself is unknown.
+    const number = /Calculated release number: (\d+)/.exec(recorded.lenient.release.stdout)![1];
+    assert.equal(lens?.command?.title, 'pkg: version unknown');
+    assert.match(String(lens?.command?.tooltip), new RegExp(`^Release ${number} computed from`));
+    const d = await client.diagnostics(uri);
+    assert.ok(!d.diagnostics.some((x) => x.code === 'spec.unparseable'), 'the refusal is gone in lenient mode');
+  });
+});
+
+function hasRpmspec(): boolean {
+  try {
+    execFileSync('rpmspec', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -61,6 +61,7 @@ export const CODES: Record<string, CodeInfo> = {
   'overlay.defines-not-string': e('A `defines` value that is not a string (rdgo raises TypeError).'),
   'spec.changelog-date': e('A %changelog header whose date rpm cannot read (rpmbuild drops the changelog); a wrong weekday is a warning.'),
   'spec.changelog-order': e('%changelog entries not in descending chronological order.'),
+  'spec.unparseable': e("The current spec cannot be parsed by rpm: rpmautospec refuses to compute %autorelease/%autochangelog (\"Couldn’t parse spec file\")."),
   'spec.release-dash': e("A '-' in Release: rpm refuses it, the dash separates version and release."),
   'spec.autorelease-flags': e('%autorelease options outside -b N, -e TEXT, -s TEXT, -p, -n.'),
   'buildroot.no-stream': e('A buildrequire no known stream matches (a warning when the module is not known at all).'),

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import { changelogText } from '../core/autospec/compute';
 import { processSpec } from '../core/autospec/process';
-import { autospecFor, type Autospec } from '../core/autospec/run';
+import { autospecFor, unparseableMessage, type Autospec } from '../core/autospec/run';
 import { git } from '../core/git/exec';
 
 /**
@@ -14,8 +14,27 @@ export class AutospecService {
   private readonly cache = new Map<string, { key: string; value: Autospec }>();
   private readonly running = new Map<string, Promise<Autospec>>();
   trusted = true;
+  /** rpmautospec's default: an unparseable current spec is an error, not a release computed without it. */
+  errorOnUnparseable = true;
+  /** Called when a walk finishes (the spec's diagnostics depend on it). */
+  onComputed: (specPath: string) => void = () => undefined;
 
   constructor(private readonly connection: Connection) {}
+
+  /** The error rpmautospec gives for this spec's last walk, when the current spec could not be parsed. */
+  unparseable(specPath: string): string | null {
+    const u = this.cache.get(specPath)?.value.unparseable;
+    if (!u || !this.errorOnUnparseable) return null;
+    return `${unparseableMessage(u)} (${u.where})${u.detail ? `: ${u.detail.split('\n').find((l) => l.trim()) ?? ''}` : ''}`;
+  }
+
+  /** The walk, refused as rpmautospec refuses it when the current spec cannot be parsed. */
+  private async usable(specPath: string): Promise<Autospec> {
+    const a = await this.get(specPath);
+    const error = this.unparseable(specPath);
+    if (error) throw new Error(error);
+    return a;
+  }
 
   private async stateKey(specPath: string, text: string | undefined): Promise<string> {
     const cwd = dirname(specPath);
@@ -44,6 +63,7 @@ export class AutospecService {
       (value) => {
         this.cache.set(specPath, { key, value });
         this.running.delete(specPath);
+        this.onComputed(specPath);
         return value;
       },
       (err) => {
@@ -82,12 +102,12 @@ export class AutospecService {
   }
 
   async changelog(specPath: string): Promise<string> {
-    return changelogText((await this.get(specPath)).result.changelog);
+    return changelogText((await this.usable(specPath)).result.changelog);
   }
 
   /** The generated spec: the editor's current text processed with the history's release and changelog. */
   async spec(specPath: string, text: string): Promise<string> {
-    return processSpec(text, (await this.get(specPath)).result);
+    return processSpec(text, (await this.usable(specPath)).result);
   }
 }
 

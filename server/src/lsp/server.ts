@@ -15,7 +15,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { changelogText } from '../core/autospec/compute';
 import { WorkspaceIndex } from '../core/index/workspace';
-import { checkSpec } from '../core/spec/diagnostics';
+import { checkSpec, unparseableDiagnostic } from '../core/spec/diagnostics';
 import { evaluatePreamble } from '../core/spec/preamble';
 import { AutospecService } from './autospec';
 import { OverlayService, overlayLenses } from './overlay';
@@ -173,7 +173,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     bigRead.delete(doc.uri);
     let diagnostics: ReturnType<typeof toLspDiagnostic>[] = [];
     try {
-      diagnostics = isSpec(doc.uri) ? checkSpec(doc.getText()).map(toLspDiagnostic) : (analysis(doc.uri)?.result.diagnostics.map(toLspDiagnostic) ?? []);
+      diagnostics = isSpec(doc.uri) ? specDiagnostics(doc).map(toLspDiagnostic) : (analysis(doc.uri)?.result.diagnostics.map(toLspDiagnostic) ?? []);
     } catch (err) {
       connection.console.error(`gitoverlay: checking ${doc.uri} failed: ${(err as Error).stack ?? err}`);
     }
@@ -220,8 +220,26 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     );
   };
 
+  /** A spec's own diagnostics, and rpmautospec's refusal of it from the last history walk. */
+  const specDiagnostics = (doc: TextDocument) => {
+    const out = checkSpec(doc.getText());
+    const error = autospec.unparseable(fsPath(doc.uri));
+    if (error) out.push(unparseableDiagnostic(doc.getText(), error));
+    return out;
+  };
+  // A finished walk may add or remove that refusal: publish the open spec again.
+  autospec.onComputed = (specPath) => {
+    for (const doc of documents.all()) if (isSpec(doc.uri) && fsPath(doc.uri) === specPath) publish(doc);
+  };
+
   const applySettings = (raw: unknown): void => {
     const s = (raw ?? {}) as Partial<Settings>;
+    const lenient = (s as { autospec?: { errorOnUnparseableSpec?: unknown } }).autospec?.errorOnUnparseableSpec === false;
+    if (autospec.errorOnUnparseable === lenient) {
+      autospec.errorOnUnparseable = !lenient;
+      void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+      for (const doc of documents.all()) if (isSpec(doc.uri)) publish(doc);
+    }
     const next: Settings = { enable: s.enable !== false, strictUnknownKeys: s.strictUnknownKeys !== false };
     overlays.allowFile = (s as { allowFileUrls?: boolean }).allowFileUrls === true;
     actions.allowFile = overlays.allowFile;
@@ -394,6 +412,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const a = await autospec.get(fsPath(data.uri));
       // The walk may be shared with other requests; a cancelled one just stops waiting for it.
       if (token.isCancellationRequested) return cancelled();
+      const refused = autospec.unparseable(fsPath(data.uri));
+      if (refused) {
+        lens.command = { title: `gitoverlay: ${refused}`, command: '', tooltip: 'As rpmautospec: set gitoverlay.autospec.errorOnUnparseableSpec to false to compute the release anyway' } as typeof lens.command;
+        return lens;
+      }
       const text = documents.get(data.uri)?.getText() ?? a.history.workSpec ?? '';
       const pre = evaluatePreamble(text);
       const name = pre.ok ? (pre.value.name ?? '?') : '?';

@@ -101,3 +101,20 @@ export function checkSpec(text: string): Diagnostic[] {
   });
   return out;
 }
+
+/**
+ * rpmautospec's refusal of a spec it cannot parse ("Couldn’t parse spec file X.spec"), on the
+ * `Release:` line (else `Version:`, else the first line): what `fedpkg build` would stop on.
+ */
+export function unparseableDiagnostic(text: string, message: string): Diagnostic {
+  const lines = text.split(/\r?\n/);
+  let line = lines.findIndex((l) => /^Release\s*:/i.test(l));
+  if (line < 0) line = Math.max(0, lines.findIndex((l) => /^Version\s*:/i.test(l)));
+  return {
+    range: { start: { line, character: 0 }, end: { line, character: lines[line]?.length ?? 0 } },
+    severity: 'error',
+    code: 'spec.unparseable',
+    source: 'gitoverlay',
+    message: `${message}: rpmautospec refuses to compute the release (gitoverlay.autospec.errorOnUnparseableSpec: false computes it without this version)`,
+  };
+}
