@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
@@ -24,26 +25,9 @@ const CASES = [
   'snake_case_identifiers_and-hyphenated-words_mixed_together in one-very_long-token_that_must_be_broken_somewhere',
 ];
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const PIECES = ['word', 'non', 'dump', 'able', '-', '--', '---', ' ', '  ', '\t', 'x', 'é', 'ß', '12', '3.4', '_', ',', '.', '!', '?', '"', "'", '&', 'https://example.org/a-b/c', 'über', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'];
 function randomTexts(n: number, seed: number): string[] {
-  const r = mulberry(seed);
-  return Array.from({ length: n }, () => {
-    let s = '';
-    const parts = 5 + Math.floor(r() * 60);
-    for (let i = 0; i < parts; i++) s += PIECES[Math.floor(r() * PIECES.length)];
-    return s;
-  });
+  return fc.sample(fc.array(fc.constantFrom(...PIECES), { minLength: 5, maxLength: 64 }).map((parts) => parts.join('')), { seed, numRuns: n });
 }
 
 function python(): string {
