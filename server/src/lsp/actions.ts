@@ -7,19 +7,22 @@ import { revertCandidates } from '../core/revert/candidates';
 import { previewRevert } from '../core/revert/preview';
 import { componentViews } from '../core/rules/overlay/model';
 import { UntrustedError } from './autospec';
+import type { Trust } from './trust';
 
 /**
  * Builds and reverts for the editor: they run programs, so never in an untrusted workspace; builds
  * show progress in a cancellable notification.
  */
 export class ActionService {
-  trusted = true;
   allowFile = false;
 
-  constructor(private readonly connection: Connection) {}
+  constructor(
+    private readonly connection: Connection,
+    private readonly trust: Trust,
+  ) {}
 
   private guard(enables: string, programs = 'git'): void {
-    if (!this.trusted) throw new UntrustedError(enables, programs);
+    if (!this.trust.trusted) throw new UntrustedError(enables, programs);
   }
 
   components(overlay: unknown): string[] {

@@ -5,6 +5,7 @@ import { changelogText } from '../core/autospec/compute';
 import { processSpec } from '../core/autospec/process';
 import { autospecFor, unparseableMessage, type Autospec } from '../core/autospec/run';
 import { git } from '../core/git/exec';
+import type { Trust } from './trust';
 
 /**
  * Release and changelog of a spec's dist-git history for the editor: one walk per (HEAD, work tree)
@@ -13,13 +14,15 @@ import { git } from '../core/git/exec';
 export class AutospecService {
   private readonly cache = new Map<string, { key: string; value: Autospec }>();
   private readonly running = new Map<string, Promise<Autospec>>();
-  trusted = true;
   /** rpmautospec's default: an unparseable current spec is an error, not a release computed without it. */
   errorOnUnparseable = true;
   /** Called when a walk finishes (the spec's diagnostics depend on it). */
   onComputed: (specPath: string) => void = () => undefined;
 
-  constructor(private readonly connection: Connection) {}
+  constructor(
+    private readonly connection: Connection,
+    private readonly trust: Trust,
+  ) {}
 
   /** The error rpmautospec gives for this spec's last walk, when the current spec could not be parsed. */
   unparseable(specPath: string): string | null {
@@ -53,7 +56,7 @@ export class AutospecService {
 
   /** The walk for a spec, from the cache when HEAD and the work tree are unchanged. */
   async get(specPath: string, text?: string): Promise<Autospec> {
-    if (!this.trusted) throw new UntrustedError();
+    if (!this.trust.trusted) throw new UntrustedError();
     const key = await this.stateKey(specPath, text);
     const hit = this.cache.get(specPath);
     if (hit && hit.key === key) return hit.value;

@@ -4,14 +4,17 @@ import { resolveOverlay, type OverlayResolution } from '../core/overlay/resolve'
 import { join, dirname } from 'node:path';
 import type { OverlayAnchor } from './features';
 import { UntrustedError } from './autospec';
+import type { Trust } from './trust';
 
 /** Resolution of overlay manifests for the editor: on request, with progress and cancel, kept per file. */
 export class OverlayService {
   private readonly resolved = new Map<string, OverlayResolution>();
-  trusted = true;
   allowFile = false;
 
-  constructor(private readonly connection: Connection) {}
+  constructor(
+    private readonly connection: Connection,
+    private readonly trust: Trust,
+  ) {}
 
   /** The last resolution of this file (this session), else what `.gitoverlay/resolved.json` recorded. */
   async known(path: string): Promise<{ live?: OverlayResolution; state: ResolvedState }> {
@@ -19,7 +22,7 @@ export class OverlayService {
   }
 
   async resolve(path: string, value: unknown): Promise<OverlayResolution> {
-    if (!this.trusted) throw new UntrustedError('resolve overlay components');
+    if (!this.trust.trusted) throw new UntrustedError('resolve overlay components');
     const progress = await this.connection.window.createWorkDoneProgress();
     const abort = new AbortController();
     progress.begin('gitoverlay: resolving overlay components', undefined, path, true);

@@ -1,0 +1,44 @@
+/** The `gitoverlay.*` settings as the server uses them, read from whatever the client sends. */
+export interface Settings {
+  enable: boolean;
+  /** Unknown modulemd keys as errors (modulemd-validator), else warnings (dnf). */
+  strictUnknownKeys: boolean;
+  /** Overlay resolution and builds may read file:// URLs and local paths. */
+  allowFileUrls: boolean;
+  /** As rpmautospec: an unparseable current spec is an error. */
+  errorOnUnparseableSpec: boolean;
+  /** Absolute paths (relative ones taken against the first workspace folder). */
+  moduleRepos: string[];
+  defaultsDirs: string[];
+  platform: string;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  enable: true,
+  strictUnknownKeys: true,
+  allowFileUrls: false,
+  errorOnUnparseableSpec: true,
+  moduleRepos: [],
+  defaultsDirs: [],
+  platform: '',
+};
+
+/**
+ * The settings in `raw` (the `gitoverlay` section; any JSON, malformed parts ignored): booleans take
+ * their default unless given the other literal, lists keep their strings.
+ */
+export function readSettings(raw: unknown, folder?: string): Settings {
+  const s = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const autospec = (typeof s.autospec === 'object' && s.autospec !== null ? s.autospec : {}) as Record<string, unknown>;
+  const paths = (v: unknown): string[] =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').map((x) => (folder && !x.startsWith('/') ? `${folder}/${x}` : x)) : [];
+  return {
+    enable: s.enable !== false,
+    strictUnknownKeys: s.strictUnknownKeys !== false,
+    allowFileUrls: s.allowFileUrls === true,
+    errorOnUnparseableSpec: autospec.errorOnUnparseableSpec !== false,
+    moduleRepos: paths(s.moduleRepos),
+    defaultsDirs: paths(s.defaultsDirs),
+    platform: typeof s.platform === 'string' ? s.platform : '',
+  };
+}
