@@ -4,7 +4,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { processSpec, specFeatures } from '../autospec/process';
-import { componentBatches } from '../buildroot/resolve';
+import { componentBatches } from '../buildroot/batches';
 import { checkText } from '../check/check';
 import { isObject } from '../check/context';
 import { run } from '../git/exec';
@@ -12,8 +12,13 @@ import { autospecAt } from '../overlay/autospec-at';
 import { commitTime, readFileAt, revParse, syncMirror, type MirrorOptions } from '../overlay/mirror';
 import type { ResolvedComponent } from '../overlay/resolve';
 import { checkRemote } from '../overlay/url';
+import { BACKENDS } from './backend';
+import { compose } from './compose';
+import { makeCtx } from './context';
+import { pool } from './executor';
 import { abortError, which } from './proc';
-import { buildOne, compose, makeCtx, pool, takeLock, type BuildOptions, type BuildResult, type BuildState, type ComponentBuild } from './build';
+import { takeLock, type BuildState } from './state';
+import type { BuildOptions, BuildResult, ComponentBuild } from './types';
 
 /**
  * `gitoverlay build` of a modulemd v2 stream document: every `components.rpms` entry is built from
@@ -124,7 +129,7 @@ export async function buildModule(modulePath: string, doc: unknown, options: Bui
         const log = createWriteStream(logPath);
         try {
           const raw = { srpmroot: false, defines: { modularitylabel: `${name}:${stream}:${version}:${context}` }, with: [], without: [] };
-          const built = await buildOne(ctx, c, raw, log);
+          const built = await BACKENDS.local.build(ctx, c, raw, log);
           state.components[key] = { key: '', ...built };
           results.set(key, { name: key, status: 'built', log: logPath, ...built });
           progress(`[${n}/${keys.length}] built ${key}: ${built.nevr}`);

@@ -1,0 +1,52 @@
+/**
+ * The public shapes of a build: the options `gitoverlay build` takes and the result it reports
+ * (per component and for the run). Types only; the editor's protocol re-exports the results.
+ */
+
+export interface BuildOptions {
+  /** The repository directory (default `<overlay dir>/build`). */
+  out?: string;
+  /** Components of one batch built at once (default 1). */
+  jobs?: number;
+  /** Only these components are built; the others are carried over from the previous repository. */
+  components?: readonly string[];
+  /** `%{dist}` (default `.fc41`). */
+  dist?: string;
+  /** Mirror cache (resolveOverlay's default when absent). */
+  cacheDir?: string;
+  /** `git fetch` mirrors before resolving (default true: a local build should see new commits). */
+  fetch?: boolean;
+  /** Allow file:// and local paths (the CLI does). */
+  allowFile?: boolean;
+  /** `auto` (bwrap when installed, the default) or `none`. */
+  sandbox?: 'auto' | 'none';
+  signal?: AbortSignal;
+  onProgress?: (line: string) => void;
+}
+
+export type BuildStatus = 'built' | 'reused' | 'failed' | 'kept' | 'skipped';
+
+export interface ComponentBuild {
+  name: string;
+  /** N-[E:]V-R as built (with %{dist}), or the resolved one when it did not build. */
+  nevr: string;
+  status: BuildStatus;
+  /** The component's build log (where it is after the run). */
+  log: string | null;
+  /** Package files, relative to the repository. */
+  files: string[];
+  error?: string;
+  /** Architectures this host could not build for this component (not noarch-only). */
+  pendingArches: string[];
+}
+
+export interface BuildResult {
+  /** The repository served after the run (the previous one when the run failed), null when none. */
+  repo: string | null;
+  /** Where a failed run's successful results are, when it failed. */
+  partial: string | null;
+  arch: string;
+  sandbox: 'bwrap' | 'none';
+  components: ComponentBuild[];
+  ok: boolean;
+}
