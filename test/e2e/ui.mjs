@@ -98,6 +98,30 @@ export const uiTests = [
     },
   },
   {
+    name: "ui: running a gitoverlay build task keeps the Problems panel's diagnostics (builds report under an owner of their own)",
+    timeout: 90_000,
+    async run({ page }) {
+      await quickOpen(page, BROKEN);
+      // "Tasks: Run Task" itself (a fuzzy match would rank "Tasks: Restart Running Task" first).
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill('>Tasks: Run Task');
+      await page.locator('.quick-input-list .monaco-list-row[aria-label^="Tasks: Run Task"]').first().click({ timeout: 10_000 });
+      // First the task types (contributed ones are listed once the providers answered), then the type's tasks.
+      await page.locator('.quick-input-list').getByText('gitoverlay', { exact: true }).first().click({ timeout: 30_000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'broken-module.yaml' }).first().click({ timeout: 30_000 });
+      // The task starts (its problem matcher clears the markers of its owner) and ends at once: the
+      // broken module does not build.
+      await page.locator('.terminal-outer-container, .terminal-wrapper').first().waitFor({ state: 'attached', timeout: 30_000 });
+      await page.waitForTimeout(5_000);
+      await page.keyboard.press('Control+Shift+M');
+      const panel = page.locator('.markers-panel');
+      await panel.waitFor({ state: 'visible', timeout: 10_000 });
+      await waitForText(panel, ["Unknown key 'licence'", 'buildafter cycle'], 15_000);
+    },
+  },
+  {
     name: 'ui: "gitoverlay: Revert Build…" through its quick pick and dialog, with the release bump offered (revert-dialog.png)',
     timeout: 90_000,
     async run({ page, shot }) {
