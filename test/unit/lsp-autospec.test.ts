@@ -81,6 +81,26 @@ describe('spec files in the language server', () => {
     await assert.rejects(pending, (err: { code?: number }) => err.code === -32800);
   });
 
+  test('a save (gitoverlay/historyChanged) makes the server ask for fresh lenses at once, and the lens shows the new NEVR', async () => {
+    let refreshes = 0;
+    client.connection.onRequest('workspace/codeLens/refresh', () => {
+      refreshes++;
+      return null;
+    });
+    const uri = `file://${join(dir, 'foo.spec')}`;
+    const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
+    assert.match(((await client.connection.sendRequest('codeLens/resolve', lenses[0])) as CodeLens).command?.title ?? '', /^foo-1\.1-\d+$/);
+    // The packager bumps Version and saves: the work tree differs from HEAD.
+    writeFileSync(join(dir, 'foo.spec'), SPEC('1.2'));
+    await client.connection.sendNotification('gitoverlay/historyChanged');
+    for (let i = 0; i < 50 && refreshes === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(refreshes, 1, 'one workspace/codeLens/refresh, within a second');
+    const fresh = (await client.connection.sendRequest('codeLens/resolve', lenses[0])) as CodeLens;
+    assert.equal(fresh.command?.title, 'foo-1.2-1 (with uncommitted changes)');
+    writeFileSync(join(dir, 'foo.spec'), SPEC('1.1'));
+    await client.connection.sendNotification('gitoverlay/historyChanged');
+  });
+
   test('hover on %autorelease shows its value', async () => {
     const uri = `file://${join(dir, 'foo.spec')}`;
     const h = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 12 } })) as Hover;

@@ -228,7 +228,7 @@ describe('overlay aliases', () => {
       at: '13:10',
       covers: 'githb:coreos/flannel',
     });
-    assert.deepEqual(d.data, { alias: 'githb', suggestion: 'github' });
+    assert.deepEqual(d.data, { alias: 'githb', suggestion: 'github', defined: ['github', 'fedorapkgs'] });
     clean(text.replace('githb:', 'github:'));
   });
 

@@ -47,16 +47,27 @@ export function codeActions(parsed: ParsedYaml, result: CheckResult | null, diag
     const data = d.data ?? {};
     switch (d.code) {
       case 'schema.unknown-key':
+      case 'schema.enum':
       case 'overlay.unknown-top-level-key':
       case 'overlay.unknown-root-key':
       case 'modulemd.document-unknown':
-      case 'overlay.undefined-alias':
-        if (typeof data.suggestion === 'string') {
-          const s = data.suggestion;
-          const newText = d.code === 'overlay.undefined-alias' ? replaceAlias(parsed, d, String(data.alias), s) : s;
-          if (newText !== null) out.push({ title: `Change to '${s}'`, diagnostic: d, edits: [{ range: d.range, newText }], preferred: true });
+      case 'modulemd.buildafter-unknown':
+        if (typeof data.suggestion === 'string') out.push({ title: `Change to '${data.suggestion}'`, diagnostic: d, edits: [{ range: d.range, newText: data.suggestion }], preferred: true });
+        break;
+      case 'overlay.undefined-alias': {
+        // The close match first (preferred), then every other alias the overlay defines.
+        const choices = [...new Set([data.suggestion, ...(Array.isArray(data.defined) ? data.defined : [])].filter((a): a is string => typeof a === 'string'))];
+        for (const s of choices) {
+          const newText = replaceAlias(parsed, d, String(data.alias), s);
+          if (newText !== null) out.push({ title: `Change to '${s}'`, diagnostic: d, edits: [{ range: d.range, newText }], preferred: s === data.suggestion });
         }
         break;
+      }
+      case 'modulemd.buildafter-cycle': {
+        const edit = removeListEntry(parsed, lines, d);
+        if (edit) out.push({ title: `Remove '${parsed.text.slice(parsed.lines.offsetAt(d.range.start), parsed.lines.offsetAt(d.range.end))}' from this buildafter (breaks the cycle)`, diagnostic: d, edits: [edit] });
+        break;
+      }
       case 'yaml.numeric-string':
       case 'overlay.not-a-string':
       case 'overlay.defines-not-string':
@@ -98,6 +109,27 @@ export function codeActions(parsed: ParsedYaml, result: CheckResult | null, diag
     }
   }
   return out;
+}
+
+/** Removes the list entry `d` is on: its line in a block list, the item and one comma in a flow list. */
+function removeListEntry(parsed: ParsedYaml, lines: string[], d: Diagnostic): TextEdit | null {
+  const l = d.range.start.line;
+  if (d.range.end.line !== l) return null;
+  const line = lines[l];
+  if (/^\s*-\s/.test(line) && line.trim().slice(1).trim() === line.slice(d.range.start.character, d.range.end.character)) {
+    // The only entry of a block list: remove its key too (an empty key would read as [""]).
+    const dash = indentOf(line);
+    const sibling = (k: number) => k >= 0 && k < lines.length && indentOf(lines[k]) === dash && /^\s*-\s/.test(lines[k]);
+    const key = lines[l - 1] ?? '';
+    if (!sibling(l - 1) && !sibling(l + 1) && /^\s*[^\s#][^:]*:\s*$/.test(key)) return deleteLines(parsed, l - 1, l);
+    return deleteLines(parsed, l, l);
+  }
+  const after = /^\s*,\s*/.exec(line.slice(d.range.end.character));
+  if (after) return { range: { start: d.range.start, end: { line: l, character: d.range.end.character + after[0].length } }, newText: '' };
+  const before = /,\s*$/.exec(line.slice(0, d.range.start.character));
+  if (before) return { range: { start: { line: l, character: d.range.start.character - before[0].length }, end: d.range.end }, newText: '' };
+  // The only entry of a flow list: leave the list empty.
+  return { range: d.range, newText: '' };
 }
 
 function replaceAlias(parsed: ParsedYaml, d: Diagnostic, alias: string, suggestion: string): string | null {

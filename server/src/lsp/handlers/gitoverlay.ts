@@ -18,7 +18,11 @@ export function registerGitoverlayHandlers(ctx: ServerContext): void {
     // Lenses computed while untrusted say so: have the editor ask again.
     refreshLenses();
   });
-  connection.onNotification('gitoverlay/historyChanged' satisfies keyof Notifications, () => autospec.invalidate());
+  // A save or a HEAD move: the NEVR lenses are stale now, not on the next keystroke.
+  connection.onNotification('gitoverlay/historyChanged' satisfies keyof Notifications, () => {
+    autospec.invalidate();
+    refreshLenses();
+  });
 
   // The Buildroot view and preview: modules (with the reason each is there) and RPMs per expansion.
   onRequest(connection, 'gitoverlay/buildroot', async (p) => {

@@ -1,6 +1,7 @@
 import { get, isObject, type DocContext, show } from '../../check/context';
 import type { Diagnostic } from '../../types';
 import { entriesOf, type Rule } from '../rule';
+import { closest } from '../../check/suggest';
 
 const STREAMS = ['modulemd-stream-v2', 'modulemd-packager-v2', 'modulemd-packager-v3'];
 const RPMS = ['data', 'components', 'rpms'] as const;
@@ -104,8 +105,15 @@ export const buildafterUnknown: Rule = {
     for (const c of all) {
       for (const e of c.buildafter) {
         if (!keys.has(e.name)) {
+          const suggestion = closest(e.name, [...keys].filter((k) => k !== c.key));
           out.push(
-            ctx.diag(this.id, this.severity, ctx.valueAt([...RPMS, c.key, 'buildafter', e.index]), `Buildafter '${e.name}' not found in components list`),
+            ctx.diag(
+              this.id,
+              this.severity,
+              ctx.valueAt([...RPMS, c.key, 'buildafter', e.index]),
+              `Buildafter '${e.name}' not found in components list` + (suggestion ? `; did you mean '${suggestion}'?` : ''),
+              suggestion ? { suggestion } : undefined,
+            ),
           );
         }
       }

@@ -135,7 +135,7 @@ export const undefinedAlias: Rule = {
           this.severity,
           ctx.valueAt(path),
           `Alias '${alias}' is not defined under 'aliases'` + (suggestion ? `; did you mean '${suggestion}'?` : ''),
-          suggestion ? { alias, suggestion } : { alias },
+          { alias, ...(suggestion ? { suggestion } : {}), defined: [...defined] },
         ),
       );
     };
