@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { failed, request, type BuildResult, type ComponentBuild } from './requests';
+import { showSummary } from './notify-user';
+import { buildSummary } from './summaries';
 import { refusedUntrusted } from './trust';
 
 export type { BuildResult } from './requests';
@@ -129,9 +131,7 @@ export function registerBuilds(context: vscode.ExtensionContext, client: Languag
       const r = await request(client, 'gitoverlay/build', { uri: uri.toString(), components: chosen });
       if (failed(r)) return void vscode.window.showErrorMessage(`gitoverlay: ${r.error}`);
       view.set(uri.fsPath, r);
-      const bad = r.components.filter((c) => c.status === 'failed');
-      if (bad.length) void vscode.window.showErrorMessage(`gitoverlay: ${bad.map((c) => c.name).join(', ')} failed; ${r.repo ? 'the previous repository is still served' : 'no repository yet'}.`);
-      else void vscode.window.showInformationMessage(`gitoverlay: built ${r.components.length} component(s) into ${r.repo}`);
+      void showSummary(buildSummary(r));
       return r;
     }),
     // Builds run as tasks (the CLI in a terminal) report through .gitoverlay/last-build.json.

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { refusedUntrusted } from './trust';
+import { showSummary } from './notify-user';
 import { failed, notify, request } from './requests';
+import { resolveSummary } from './summaries';
 
 export const PREVIEW_SCHEME = 'gitoverlay-preview';
 
@@ -73,11 +75,7 @@ export function registerPreviews(context: vscode.ExtensionContext, client: Langu
       if (!target) return;
       const r = await request(client, 'gitoverlay/resolve', { uri: target });
       if (failed(r)) return void vscode.window.showErrorMessage(`gitoverlay: ${r.error}`);
-      const broken = r.components.filter((c) => c.error);
-      const warned = r.components.filter((c) => c.warnings.length);
-      const summary = `gitoverlay: resolved ${r.components.length} component(s)` + (broken.length ? `, ${broken.length} failed (${broken.map((c) => c.name).join(', ')})` : '') + (warned.length ? `, ${warned.length} with warnings` : '');
-      if (broken.length) void vscode.window.showWarningMessage(summary);
-      else void vscode.window.showInformationMessage(summary);
+      void showSummary(resolveSummary(r.components));
       void provider.refresh();
     }),
     vscode.workspace.onDidSaveTextDocument(() => void provider.refresh()),

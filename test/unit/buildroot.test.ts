@@ -9,6 +9,7 @@ import { loadDefaultsDirectory, loadModuleFile, loadRepository, ModuleIndex, rea
 import { componentBatches, resolveModule, resolveNonModular, type Expansion, type ResolveOptions } from '../../server/src/core/buildroot/resolve';
 import { parseYaml } from '../../server/src/core/yaml/parse';
 import { REFERENCE, ROOT } from './helpers';
+import { platformOfMock } from '../../server/src/core/buildroot/subject';
 
 // ---- fixtures: tiny modulemd documents ------------------------------------------------------
 
@@ -459,5 +460,18 @@ describe('gitoverlay buildroot (CLI)', () => {
     const s = JSON.parse(cli(['--json', '--platform', 'f41', '--repo', 'repo.yaml', 'x.spec'], dir).stdout);
     assert.deepEqual(s.expansions[0].batches, [['hello']]);
     assert.deepEqual(s.expansions[0].modules, [{ nsvc: 'perl:5.38:1:c1', reason: 'default stream' }, { nsvc: 'platform:f41:0:00000000', reason: 'platform' }]);
+  });
+
+  test("an overlay without --platform takes it from its root.mock (fedora-41-$arch: f41); without either, the note names the setting", () => {
+    const dir = work();
+    const overlay = 'distgit: {prefix: fedorapkgs}\naliases: [{name: fedorapkgs, url: "https://src.example.org/"}]\ncomponents:\n  - distgit: glib2\n';
+    writeFileSync(join(dir, 'overlay.yml'), `${overlay}root: {mock: fedora-41-$arch}\n`);
+    const o = JSON.parse(cli(['--json', '--repo', 'repo.yaml', 'overlay.yml'], dir).stdout);
+    assert.deepEqual(o.expansions[0].buildrequires, { platform: 'f41' });
+    assert.ok(o.expansions[0].modules.some((m: { nsvc: string }) => m.nsvc.startsWith('platform:f41:')));
+    writeFileSync(join(dir, 'overlay.yml'), overlay);
+    const none = JSON.parse(cli(['--json', '--repo', 'repo.yaml', 'overlay.yml'], dir).stdout);
+    assert.match(JSON.stringify(none.expansions[0]), /no platform: set gitoverlay\.platform \(the CLI: --platform\), give the overlay a root\.mock/);
+    assert.deepEqual(['fedora-41-$arch', 'centos-stream-9-x86_64', 'rhel-8-aarch64', 'fedora-rawhide-$arch', 'custom.cfg'].map(platformOfMock), ['f41', 'el9', 'el8', undefined, undefined]);
   });
 });

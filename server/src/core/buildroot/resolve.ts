@@ -104,7 +104,7 @@ export function resolveNonModular(index: ModuleIndex, options: ResolveOptions = 
   const platform = view.platformStream;
   const notes: string[] = [];
   if (platform) br.require(platform.name, platform.stream, 'platform');
-  else notes.push('no platform given (--platform) or defined by a single platform stream; default streams are not checked against one');
+  else notes.push('no platform: set gitoverlay.platform (the CLI: --platform), give the overlay a root.mock such as fedora-41-$arch, or buildrequire a single platform stream; default streams are not checked against one');
   br.addDefaults();
   const buildrequires: Record<string, string> = platform ? { [platform.name]: platform.stream } : {};
   return { expansions: [finish(br, buildrequires, { batches, warnings: [] }, notes)], errors: br.errors };

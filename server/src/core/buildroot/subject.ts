@@ -32,7 +32,10 @@ export function resolveParsed(path: string, parsed: ParsedYaml, index: ModuleInd
     const overlay = parsed.documents[0]?.value;
     const list = isObject(overlay) && Array.isArray(overlay.components) ? overlay.components : [];
     const components = list.map((c, i) => ({ name: labelOf(c, i), srpmroot: isObject(c) && c.srpmroot === true }));
-    return resolveNonModular(index, options, overlayBatches(components));
+    // Without a platform setting, the overlay's own mock config says which one (fedora-41-$arch: f41).
+    const mock = isObject(overlay) && isObject(overlay.root) ? overlay.root.mock : undefined;
+    const platform = options.platform ?? (typeof mock === 'string' ? platformOfMock(mock) : undefined);
+    return resolveNonModular(index, platform ? { ...options, platform } : options, overlayBatches(components));
   }
   if (family !== 'modulemd') throw new BuildrootInputError(`${path}: neither a modulemd document, an overlay nor a .spec`);
   // Defaults documents beside the module join the index, merged as one more file.
@@ -42,3 +45,11 @@ export function resolveParsed(path: string, parsed: ParsedYaml, index: ModuleInd
   return resolveModule(subject, index, options);
 }
 
+
+/** The platform stream a mock config builds for: fedora-41-$arch → f41, centos-stream-9-… or rhel-9-… → el9. */
+export function platformOfMock(mock: string): string | undefined {
+  const fedora = /^fedora-(\d+)-/.exec(mock);
+  if (fedora) return `f${fedora[1]}`;
+  const el = /^(?:centos-stream|centos|rhel|epel|almalinux|rocky)[+-]?(\d+)-/.exec(mock);
+  return el ? `el${el[1]}` : undefined;
+}

@@ -84,7 +84,7 @@ export function checkRemote(url: string, options: { allowFile: boolean; baseDir:
     const [, rawScheme, userinfo, host, port, path = ''] = m;
     const scheme = rawScheme.toLowerCase();
     if (scheme === 'file') {
-      if (!options.allowFile) refuse(`file URL '${shown}' refused: local repositories are read only when allowed (the CLI allows them; the editor does not)`);
+      if (!options.allowFile) refuse(`file URL '${shown}' refused: local repositories are read only when allowed (the CLI allows them; in the editor, set gitoverlay.allowFileUrls)`);
       if (host !== '' && host !== 'localhost') refuse(`file URL '${shown}' names a host`);
       return local(decodeURIComponentSafe(path), shown);
     }
@@ -106,7 +106,7 @@ export function checkRemote(url: string, options: { allowFile: boolean; baseDir:
     return { url, display: shown, kind: 'network', credentials: null, mirrorKey: cachePath([host.toLowerCase(), path]) };
   }
 
-  if (!options.allowFile) refuse(`local path '${shown}' refused: local repositories are read only when allowed (the CLI allows them; the editor does not)`);
+  if (!options.allowFile) refuse(`local path '${shown}' refused: local repositories are read only when allowed (the CLI allows them; in the editor, set gitoverlay.allowFileUrls)`);
   return local(resolve(options.baseDir, url), shown);
 }
 
