@@ -147,6 +147,9 @@ describe('language server features over stdio', () => {
     await client.open(o, 'aliases:\n  - name: github\n    url: https://github.com/\ndistgit:\n  prefix: github\ncomponents:\n  - src: \n    distgit:\n      patches: \n');
     assert.deepEqual(labels(await completion(o, { line: 8, character: 15 })), ['keep', 'drop']);
     assert.deepEqual(labels(await completion(o, { line: 6, character: 9 })), ['github:', 'distgit']);
+    // Aliases show the URL they stand for, in src and in distgit.prefix.
+    assert.equal((await completion(o, { line: 6, character: 9 })).find((i) => i.label === 'github:')?.detail, '→ https://github.com/');
+    assert.equal((await completion(o, { line: 4, character: 10 })).find((i) => i.label === 'github')?.detail, '→ https://github.com/');
     const v = uri('modules/version.yaml');
     await client.open(v, 'document: modulemd-packager\nversion: \n');
     assert.deepEqual(labels(await completion(v, { line: 1, character: 9 })), ['2', '3']);

@@ -208,15 +208,17 @@ function workspaceCompletions(kind: Kind, ctx: CursorContext, value: unknown, in
   if (kind.family === 'overlay') {
     const aliases = isObject(value) && Array.isArray(value.aliases) ? value.aliases.filter(isObject).map((a) => show(a.name)) : [];
     const srcValue = ctx.kind === 'value' && ctx.key === 'src' && (c[0] === 'components' || (c[2] === 'distgit' && c[0] === 'components'));
+    // Each alias with the URL it stands for.
+    const urlOf = (name: string): string | undefined => {
+      const alias = (value as { aliases: unknown[] }).aliases.filter(isObject).find((x) => show(x.name) === name.replace(/:$/, ''));
+      return alias ? `→ ${show(alias.url)}` : undefined;
+    };
     if (srcValue) {
-      const items = values(aliases.map((a) => `${a}:`), 'alias', ctx, (a) => {
-        const alias = (value as { aliases: unknown[] }).aliases.filter(isObject).find((x) => `${show(x.name)}:` === a);
-        return alias ? `→ ${show(alias.url)}` : undefined;
-      });
+      const items = values(aliases.map((a) => `${a}:`), 'alias', ctx, urlOf);
       if (c.length === 2) items.push(...values(['distgit'], 'value', ctx, () => 'no upstream: build from dist-git only'));
       return items;
     }
-    if (ctx.kind === 'value' && ctx.key === 'prefix' && n === 1 && c[0] === 'distgit') return values(aliases, 'alias', ctx);
+    if (ctx.kind === 'value' && ctx.key === 'prefix' && n === 1 && c[0] === 'distgit') return values(aliases, 'alias', ctx, urlOf);
     return null;
   }
   // buildafter: the other components of this stream.
