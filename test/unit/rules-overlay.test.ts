@@ -176,7 +176,7 @@ describe('overlay components', () => {
 `);
     expectDiag(text, sole(text, 'overlay.duplicate-name'), {
       severity: 'warning',
-      message: /Component name 'etcd' is already used by component 1; set a distinct 'name'/,
+      message: /Component name 'etcd' is already used by the component on line 12; set a distinct 'name'/,
       at: '14:5',
       covers: 'src',
     });
@@ -191,7 +191,7 @@ describe('overlay components', () => {
 `);
     expectDiag(text, sole(text, 'overlay.duplicate-name'), {
       severity: 'warning',
-      message: /Component name 'docker' is already used by component 1/,
+      message: /Component name 'docker' is already used by the component on line 12/,
       at: '15:11',
       covers: 'docker',
     });

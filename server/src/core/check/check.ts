@@ -7,6 +7,7 @@ import { readingDiagnostic } from '../schema/reading-diagnostics';
 import { validatorFor } from '../schema/registry';
 import type { Diagnostic, JsonPath } from '../types';
 import { parseYaml, type ParsedYaml, type YamlDocument } from '../yaml/parse';
+import { componentViews } from '../rules/overlay/model';
 import { DocContext, get } from './context';
 import { checkFileRules } from './file-rules';
 
@@ -33,6 +34,7 @@ export interface CheckResult {
 const REFS = new Set(['tag', 'branch', 'freeze']);
 
 const overlayOptions = (value: unknown): MapOptions => ({
+  itemName: (path: JsonPath) => (path.length === 2 && path[0] === 'components' && typeof path[1] === 'number' ? componentViews(value)[path[1]]?.name : undefined),
   // Where rdgo needs text and PyYAML hands it a number, a boolean or a date, it raises TypeError.
   stringRequiredAt: (path: JsonPath) => {
     if (path[0] === 'components' && path.length === 4 && path[2] === 'defines') {

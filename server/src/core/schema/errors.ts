@@ -8,6 +8,8 @@ import type { Diagnostic, JsonPath } from '../types';
 export interface MapOptions {
   /** Unknown keys as warnings (dnf's non-strict reading) instead of errors. */
   lenientUnknownKeys?: boolean;
+  /** Names list items in messages (an overlay's components by their name). */
+  itemName?: (path: JsonPath) => string | undefined;
   /** Paths (as JSON pointers, `*` for any key) where a non-string scalar is an error, not a lint. */
   stringRequiredAt?: (path: JsonPath) => { code: string; message: string } | null;
 }
@@ -44,13 +46,16 @@ const ITEM_NAMES: Record<string, string> = {
   dependencies: 'dependencies entry',
 };
 
-export function label(path: JsonPath): string {
+/** How a message names the node at `path`; `itemName` names list items by what they are (an overlay component by its name). */
+export function label(path: JsonPath, itemName?: (path: JsonPath) => string | undefined): string {
   if (path.length === 0) return 'the document';
   const last = path[path.length - 1];
   if (typeof last === 'number') {
     const parent = path[path.length - 2];
     const singular = typeof parent === 'string' ? ITEM_NAMES[parent] : undefined;
-    return singular ? `${singular} ${last + 1}` : `item ${last + 1} of ${label(path.slice(0, -1))}`;
+    const name = itemName?.(path);
+    if (singular && name) return `${singular} '${name}'`;
+    return singular ? `${singular} ${last + 1}` : `item ${last + 1} of ${label(path.slice(0, -1), itemName)}`;
   }
   return `'${last}'`;
 }
@@ -146,7 +151,7 @@ function mapOne(ctx: DocContext, e: ErrorObject, path: (string | number)[], opti
       const extra = String((e.params as { additionalProperty: string }).additionalProperty);
       const known = Object.keys((parent.properties as object) ?? {});
       const suggestion = closest(extra, known);
-      const where = path.length ? ` in ${label(path)}` : '';
+      const where = path.length ? ` in ${label(path, options.itemName)}` : '';
       const required = suggestion && Array.isArray(parent.required) && parent.required.includes(suggestion) ? ` (required)` : '';
       return ctx.diag(
         'schema.unknown-key',
@@ -164,7 +169,7 @@ function mapOne(ctx: DocContext, e: ErrorObject, path: (string | number)[], opti
           'schema.required-later',
           'warning',
           ctx.ownerAt(path),
-          `${path.length ? label(path) : 'The document'} has no '${missing}': modulemd-validator accepts that, but ${later}`,
+          `${path.length ? label(path, options.itemName) : 'The document'} has no '${missing}': modulemd-validator accepts that, but ${later}`,
           { missing },
         );
       }
@@ -174,7 +179,7 @@ function mapOne(ctx: DocContext, e: ErrorObject, path: (string | number)[], opti
         'schema.required',
         'error',
         ctx.ownerAt(path),
-        `${path.length ? label(path) : 'The document'} is missing the required key '${missing}'` + (why ? `: ${why}` : ''),
+        `${path.length ? label(path, options.itemName) : 'The document'} is missing the required key '${missing}'` + (why ? `: ${why}` : ''),
         { missing },
       );
     }
@@ -189,7 +194,7 @@ function mapOne(ctx: DocContext, e: ErrorObject, path: (string | number)[], opti
         'schema.enum',
         'error',
         ctx.valueAt(path),
-        `${label(path)} must be one of: ${allowed.join(', ')}` + (suggestion ? `; did you mean '${suggestion}'?` : ''),
+        `${label(path, options.itemName)} must be one of: ${allowed.join(', ')}` + (suggestion ? `; did you mean '${suggestion}'?` : ''),
         suggestion ? { suggestion } : undefined,
       );
     }
@@ -199,7 +204,7 @@ function mapOne(ctx: DocContext, e: ErrorObject, path: (string | number)[], opti
       if (path.length === 1 && (path[0] === 'document' || path[0] === 'version')) return null;
       // libmodulemd reads scalars as text: `version: "2"` is version 2.
       if (typeof e.data === 'string' && typeof allowed === 'number' && e.data === String(allowed)) return null;
-      return ctx.diag('schema.const', 'error', ctx.valueAt(path), `${label(path)} must be ${JSON.stringify(allowed)}`);
+      return ctx.diag('schema.const', 'error', ctx.valueAt(path), `${label(path, options.itemName)} must be ${JSON.stringify(allowed)}`);
     }
     case 'pattern': {
       const custom = typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : undefined;
@@ -207,12 +212,12 @@ function mapOne(ctx: DocContext, e: ErrorObject, path: (string | number)[], opti
         'schema.pattern',
         'error',
         ctx.valueAt(path),
-        custom ? `${label(path)}: ${custom}` : `${label(path)} does not have the required format (${(e.params as { pattern: string }).pattern})`,
+        custom ? `${label(path, options.itemName)}: ${custom}` : `${label(path, options.itemName)} does not have the required format (${(e.params as { pattern: string }).pattern})`,
       );
     }
     case 'minItems': {
       const n = (e.params as { limit: number }).limit;
-      return ctx.diag('schema.min-items', 'error', ctx.valueAt(path), `${label(path)} must list at least ${n} ${n === 1 ? 'entry' : 'entries'}`);
+      return ctx.diag('schema.min-items', 'error', ctx.valueAt(path), `${label(path, options.itemName)} must list at least ${n} ${n === 1 ? 'entry' : 'entries'}`);
     }
     case 'maxItems': {
       const n = (e.params as { limit: number }).limit;
@@ -220,17 +225,17 @@ function mapOne(ctx: DocContext, e: ErrorObject, path: (string | number)[], opti
         'schema.max-items',
         'error',
         ctx.valueAt(path),
-        n === 1 ? `${label(path)} must specify a single entry` : `${label(path)} must list at most ${n} entries`,
+        n === 1 ? `${label(path, options.itemName)} must specify a single entry` : `${label(path, options.itemName)} must list at most ${n} entries`,
       );
     }
     case 'minimum':
     case 'exclusiveMinimum':
-      if ((e.params as { limit: number }).limit === 0) return ctx.diag('schema.range', 'error', ctx.valueAt(path), `${label(path)} must not be negative`);
-      return ctx.diag('schema.range', 'error', ctx.valueAt(path), `${label(path)} ${e.message ?? 'is out of range'}`);
+      if ((e.params as { limit: number }).limit === 0) return ctx.diag('schema.range', 'error', ctx.valueAt(path), `${label(path, options.itemName)} must not be negative`);
+      return ctx.diag('schema.range', 'error', ctx.valueAt(path), `${label(path, options.itemName)} ${e.message ?? 'is out of range'}`);
     case 'minLength':
-      return ctx.diag('schema.length', 'error', ctx.valueAt(path), `${label(path)} must not be empty`);
+      return ctx.diag('schema.length', 'error', ctx.valueAt(path), `${label(path, options.itemName)} must not be empty`);
     default:
-      return ctx.diag(`schema.${e.keyword}`, 'error', ctx.valueAt(path), `${label(path)} ${e.message ?? 'is invalid'}`);
+      return ctx.diag(`schema.${e.keyword}`, 'error', ctx.valueAt(path), `${label(path, options.itemName)} ${e.message ?? 'is invalid'}`);
   }
 }
 
@@ -239,7 +244,7 @@ function typeError(ctx: DocContext, e: ErrorObject, path: (string | number)[], o
   const actual = e.data;
   const scalar = ctx.scalar(path);
   const range = ctx.valueAt(path);
-  const name = label(path);
+  const name = label(path, options.itemName);
 
   // libmodulemd reads integers from the scalar's text, so "42" is fine and 42invalid is not.
   if (expected.includes('integer') && scalar) {
@@ -289,7 +294,7 @@ export function pyyamlTextDiagnostic(ctx: DocContext, path: JsonPath, source: st
     'yaml.numeric-string',
     'warning',
     range,
-    `${label(path)} is written as ${source}, which PyYAML-based tools read as ${reads}; quote it: ${quoted}`,
+    `${label(path, options.itemName)} is written as ${source}, which PyYAML-based tools read as ${reads}; quote it: ${quoted}`,
     { replacement: quoted },
   );
 }

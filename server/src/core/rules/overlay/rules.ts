@@ -108,7 +108,8 @@ export const duplicateName: Rule = {
         continue;
       }
       const at = c.raw.name !== undefined ? ctx.valueAt(['components', c.index, 'name']) : ctx.ownerAt(['components', c.index]);
-      out.push(ctx.diag(this.id, this.severity, at, `Component name '${c.name}' is already used by component ${earlier + 1}; set a distinct 'name'`));
+      const line = ctx.ownerAt(['components', earlier]).start.line + 1;
+      out.push(ctx.diag(this.id, this.severity, at, `Component name '${c.name}' is already used by the component on line ${line}; set a distinct 'name'`));
     }
     return out;
   },
