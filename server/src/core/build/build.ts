@@ -11,6 +11,7 @@ import { planOverlay } from './plan';
 import { which } from './proc';
 import { readState, takeLock } from './state';
 import type { BuildOptions, BuildResult } from './types';
+import { excludeFromGit } from '../git/exclude';
 
 /**
  * `gitoverlay build`: rdgo's build (reference §1.6) without mock. Each component of an overlay is
@@ -38,6 +39,8 @@ export async function buildOverlay(overlayPath: string, overlay: unknown, option
   const bwrap = options.sandbox === 'none' ? null : which('bwrap');
   const arch = (await run('rpm', ['--eval', '%_arch'], { signal })).stdout.toString().trim();
   const ctx = makeCtx({ overlayDir, cacheDir, out, dist, bwrap, arch, signal });
+  // What the build writes beside a dist-git or overlay checkout never shows up as untracked files.
+  await excludeFromGit(overlayDir, [out, `${out}.new`, `${out}.old`, `${out}.partial`, `${out}.work`, join(overlayDir, '.gitoverlay')], signal);
 
   const resolution = await resolveOverlay(overlayPath, overlay, {
     allowFile: options.allowFile ?? false,

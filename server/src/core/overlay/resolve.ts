@@ -14,6 +14,7 @@ import { distgitSpec, internalSpec } from './spec-source';
 import { readState, writeState, type ResolvedState } from './state';
 import { checkRemote, redact, secretsIn, type Remote } from './url';
 import { illegalVerRel, literalRelease, parseDescribe, rpmVersion, snapinfo, type Describe } from './version';
+import { excludeFromGit } from '../git/exclude';
 
 /**
  * Overlay resolution, rdgo's `resolve` without the tarballs: every component's upstream and
@@ -293,6 +294,7 @@ export async function resolveOverlay(overlayPath: string, overlay: unknown, opti
       next.components[c.name] = { nevr: c.nevr, evr, upstream: c.upstream?.commit ?? null, distgit: c.distgit?.commit ?? null };
     }
     try {
+      await excludeFromGit(dirname(dirname(stateFile)), [dirname(stateFile)]);
       await writeState(stateFile, next);
     } catch (err) {
       // The resolution stands; only the next run's ordering check loses its reference.
