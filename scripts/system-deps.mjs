@@ -86,8 +86,13 @@ export function preflight(purpose, { check = false } = {}) {
   }
   say(`installing ${packages.join(' ')} with ${pm.name}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  if (pm.update) spawnSync(root[0] ?? pm.update[0], [...root.slice(1), ...(root.length ? pm.update : pm.update.slice(1))], { stdio: 'inherit', env });
-  const r = spawnSync(root[0] ?? command[0], [...root.slice(1), ...(root.length ? command : command.slice(1))], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  // As root: the command itself; else behind `sudo -n`.
+  const asRootRun = (argv, stdio) => {
+    const [cmd, ...args] = [...root, ...argv];
+    return spawnSync(cmd, args, { stdio, env });
+  };
+  if (pm.update) asRootRun(pm.update, 'inherit');
+  const r = asRootRun(command, ['ignore', 'ignore', 'inherit']);
   const still = missing.filter((t) => !t.present());
   if (r.status !== 0 || still.length > 0) {
     say(`installing failed (exit ${r.status}); still missing: ${still.map((t) => t.name).join(', ') || 'nothing'}`);

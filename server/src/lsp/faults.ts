@@ -37,15 +37,20 @@ export function checkParams<T>(method: string, params: unknown, shape: Shape): T
   return params as T;
 }
 
+/** One of our requests' parameters, checked against its shape in protocol.ts. */
+function paramsOf<M extends RequestMethod>(method: M, raw: unknown): RequestParams<M> {
+  const shape = PARAMS[method];
+  return shape ? checkParams<RequestParams<M>>(method, raw, shape) : (undefined as RequestParams<M>);
+}
+
 /** Registers the handler of one of our requests (protocol.ts), its parameters checked first. */
 export function onRequest<M extends RequestMethod>(
   connection: Connection,
   method: M,
   handler: (params: RequestParams<M>) => RequestResult<M> | Promise<RequestResult<M>>,
 ): void {
-  const shape = PARAMS[method];
   // Typed here, once: the JSON-RPC layer takes any result.
-  connection.onRequest(method, async (raw: unknown): Promise<unknown> => handler(shape ? checkParams<RequestParams<M>>(method, raw, shape) : (undefined as RequestParams<M>)));
+  connection.onRequest(method, async (raw: unknown): Promise<unknown> => handler(paramsOf(method, raw)));
 }
 
 /**
@@ -57,10 +62,9 @@ export function onAction<M extends RequestMethod>(
   method: M,
   handler: (params: RequestParams<M>) => Promise<Exclude<RequestResult<M>, { error: string }>>,
 ): void {
-  const shape = PARAMS[method];
   connection.onRequest(method, async (raw: unknown): Promise<unknown> => {
     try {
-      return await handler(shape ? checkParams<RequestParams<M>>(method, raw, shape) : (undefined as RequestParams<M>));
+      return await handler(paramsOf(method, raw));
     } catch (err) {
       return { error: (err as Error).message };
     }

@@ -33,27 +33,32 @@ export interface CheckResult {
 
 const REFS = new Set(['tag', 'branch', 'freeze']);
 
-const overlayOptions = (value: unknown): MapOptions => ({
-  itemName: (path: JsonPath) => (path.length === 2 && path[0] === 'components' && typeof path[1] === 'number' ? componentViews(value)[path[1]]?.name : undefined),
-  // Where rdgo needs text and PyYAML hands it a number, a boolean or a date, it raises TypeError.
-  stringRequiredAt: (path: JsonPath) => {
-    if (path[0] === 'components' && path.length === 4 && path[2] === 'defines') {
-      return { code: 'overlay.defines-not-string', message: `The value of define '${String(path[3])}' must be a string` };
-    }
-    const key = String(path[path.length - 1]);
-    // A component's own refs pick the upstream commit: rdgo reads them only when it has a src.
-    const upstream = path.length === 3 && typeof get(value, ['components', path[1], 'src']) === 'string';
-    const ref = path[0] === 'components' && (upstream || (path.length === 4 && path[2] === 'distgit')) && REFS.has(key);
-    if (ref) return { code: 'overlay.not-a-string', message: `'${key}' must be a string: rdgo hands it to git and raises TypeError on anything else` };
-    if (path[0] === 'components' && path.length === 4 && (path[2] === 'rpmwith' || path[2] === 'rpmwithout')) {
-      return { code: 'overlay.not-a-string', message: `Each '${String(path[2])}' entry must be a string: rdgo joins them into --with options and raises TypeError on anything else` };
-    }
-    if (path.length === 2 && path[0] === 'root' && path[1] === 'mock') {
-      return { code: 'overlay.not-a-string', message: "'mock' must be a string: rdgo's build replaces $arch in it and fails on anything else" };
-    }
-    return null;
-  },
-});
+const overlayOptions = (value: unknown): MapOptions => {
+  // Computed once, when a message first names a component.
+  let views: ReturnType<typeof componentViews> | undefined;
+  return {
+    itemName: (path: JsonPath) =>
+      path.length === 2 && path[0] === 'components' && typeof path[1] === 'number' ? (views ??= componentViews(value))[path[1]]?.name : undefined,
+    // Where rdgo needs text and PyYAML hands it a number, a boolean or a date, it raises TypeError.
+    stringRequiredAt: (path: JsonPath) => {
+      if (path[0] === 'components' && path.length === 4 && path[2] === 'defines') {
+        return { code: 'overlay.defines-not-string', message: `The value of define '${String(path[3])}' must be a string` };
+      }
+      const key = String(path[path.length - 1]);
+      // A component's own refs pick the upstream commit: rdgo reads them only when it has a src.
+      const upstream = path.length === 3 && typeof get(value, ['components', path[1], 'src']) === 'string';
+      const ref = path[0] === 'components' && (upstream || (path.length === 4 && path[2] === 'distgit')) && REFS.has(key);
+      if (ref) return { code: 'overlay.not-a-string', message: `'${key}' must be a string: rdgo hands it to git and raises TypeError on anything else` };
+      if (path[0] === 'components' && path.length === 4 && (path[2] === 'rpmwith' || path[2] === 'rpmwithout')) {
+        return { code: 'overlay.not-a-string', message: `Each '${String(path[2])}' entry must be a string: rdgo joins them into --with options and raises TypeError on anything else` };
+      }
+      if (path.length === 2 && path[0] === 'root' && path[1] === 'mock') {
+        return { code: 'overlay.not-a-string', message: "'mock' must be a string: rdgo's build replaces $arch in it and fails on anything else" };
+      }
+      return null;
+    },
+  };
+};
 
 const rangeKey = (d: Diagnostic): string => `${d.range.start.line}:${d.range.start.character}`;
 

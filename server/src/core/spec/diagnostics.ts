@@ -108,8 +108,7 @@ export function checkSpec(text: string): Diagnostic[] {
  */
 export function unparseableDiagnostic(text: string, message: string): Diagnostic {
   const lines = text.split(/\r?\n/);
-  let line = lines.findIndex((l) => /^Release\s*:/i.test(l));
-  if (line < 0) line = Math.max(0, lines.findIndex((l) => /^Version\s*:/i.test(l)));
+  const line = releaseLine(lines);
   return {
     range: { start: { line, character: 0 }, end: { line, character: lines[line]?.length ?? 0 } },
     severity: 'error',
@@ -117,4 +116,10 @@ export function unparseableDiagnostic(text: string, message: string): Diagnostic
     source: 'gitoverlay',
     message: `${message}: rpmautospec refuses to compute the release (gitoverlay.autospec.errorOnUnparseableSpec: false computes it without this version)`,
   };
+}
+
+/** The line release results belong on: `Release:`, else `Version:`, else the first (0-based). */
+export function releaseLine(lines: readonly string[]): number {
+  const release = lines.findIndex((l) => /^Release\s*:/i.test(l));
+  return release >= 0 ? release : Math.max(0, lines.findIndex((l) => /^Version\s*:/i.test(l)));
 }

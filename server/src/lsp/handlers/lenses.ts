@@ -1,4 +1,5 @@
 import { changelogText } from '../../core/autospec/compute';
+import { releaseLine } from '../../core/spec/diagnostics';
 import { evaluatePreamble } from '../../core/spec/preamble';
 import type { ServerContext } from '../context';
 import { fsPath } from '../documents';
@@ -22,8 +23,7 @@ export function registerLensHandlers(ctx: ServerContext): void {
     const doc = documents.get(uri);
     if (!doc) return [];
     const lines = doc.getText().split(/\r?\n/);
-    const line = lines.findIndex((l) => /^Release\s*:/i.test(l));
-    const at = line >= 0 ? line : Math.max(0, lines.findIndex((l) => /^Version\s*:/i.test(l)));
+    const at = releaseLine(lines);
     const range = { start: { line: at, character: 0 }, end: { line: at, character: lines[at]?.length ?? 0 } };
     return [
       { range, data: { uri, kind: 'nevr' } },
