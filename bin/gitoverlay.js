@@ -5,6 +5,9 @@ if (argv[0] === 'check') {
   // `check` has a bundle of its own (dist/check.js, only the checker), loaded with the V8 code cache
   // the build wrote for it (scripts/code-cache.mjs): no parsing and compiling 1.4 MB at every start.
   loadWithCodeCache(require('node:path').join(__dirname, '../dist/check.js')).main(argv);
+} else if (argv[0] === 'release' || argv[0] === 'changelog' || argv[0] === 'spec') {
+  // Likewise the history engine alone (dist/autospec.js) for the rpmautospec commands.
+  loadWithCodeCache(require('node:path').join(__dirname, '../dist/autospec.js')).main(argv);
 } else {
   require('../dist/cli.js').main(argv);
 }

@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { writeCheckCodeCache } from './code-cache.mjs';
+import { writeAutospecCodeCache, writeCheckCodeCache } from './code-cache.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
@@ -41,7 +41,10 @@ await Promise.all([
   // `gitoverlay check` alone (bin/gitoverlay.js picks it): no language server, git or build code to load.
   // Its first line names the build, for its code cache (scripts/code-cache.mjs).
   build({ ...common, entryPoints: ['server/src/cli/check-main.ts'], outfile: 'dist/check.js', banner: { js: `// gitoverlay check bundle ${randomUUID()}` } }),
+  // `gitoverlay release|changelog|spec` alone, likewise with a code cache.
+  build({ ...common, entryPoints: ['server/src/cli/autospec-main.ts'], outfile: 'dist/autospec.js', banner: { js: `// gitoverlay autospec bundle ${randomUUID()}` } }),
   // Beside server.js and cli.js: both start it from their own directory.
   build({ ...common, entryPoints: ['server/src/lsp/analysis-worker.ts'], outfile: 'dist/analysis-worker.js' }),
 ]);
 await writeCheckCodeCache();
+await writeAutospecCodeCache();

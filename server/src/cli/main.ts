@@ -1,5 +1,6 @@
 import { version } from '../../../package.json';
-import { InputError, runChangelog, runRelease, runSpec } from './autospec';
+import { InputError } from './autospec';
+import { runAutospecCommand } from './autospec-main';
 import { BUILD_USAGE, runBuild } from './build';
 import { runBuildroot } from './buildroot';
 import { CHECK_USAGE } from './check';
@@ -43,11 +44,9 @@ export async function run(argv: string[]): Promise<CommandResult> {
       case 'check':
         return runCheckCommand(rest);
       case 'release':
-        return await runRelease(rest);
       case 'changelog':
-        return await runChangelog(rest);
       case 'spec':
-        return await runSpec(rest);
+        return await runAutospecCommand(argv);
       case 'resolve':
         return await runResolve(rest);
       case 'buildroot':

@@ -51,7 +51,7 @@ export function computeAutospec(history: History, specOf: SpecLookup, now: () =>
   };
 
   if (history.head) {
-    // git log --topo-order lists children before parents: walk it backwards.
+    // history.order lists children before parents: walk it backwards.
     for (let i = history.order.length - 1; i >= 0; i--) {
       const c = history.commits.get(history.order[i])!;
       const spec = c.specBlob ? specOf(c.specBlob, c.id) : null;

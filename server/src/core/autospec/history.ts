@@ -1,6 +1,7 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { git, gitPipeline, ProcessError } from '../git/exec';
+import { BatchReader, LogReader } from './log-readers';
 
 /** One commit as rpmautospec sees it. */
 export interface Commit {
@@ -26,7 +27,7 @@ export interface History {
   top: string | null;
   head: string | null;
   commits: Map<string, Commit>;
-  /** Commit ids with every child before its parents (`git log --topo-order`). */
+  /** Commit ids with every child before its parents. */
   order: string[];
   /** Contents of every distinct spec and changelog blob the commits refer to. */
   blobs: Map<string, string>;
@@ -43,6 +44,8 @@ export interface LoadOptions {
   rev?: string;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
+  /** Called with each spec version as git hands it over, while the history is still being read. */
+  onSpecBlob?: (id: string, text: string) => void;
 }
 
 /** Resolves PATH (a spec file or a dist-git directory) to the spec file rpmautospec would use. */
@@ -51,29 +54,9 @@ export function specFileFor(path: string, isDirectory: boolean): string {
   return isDirectory ? join(abs, `${basename(abs)}.spec`) : abs;
 }
 
-function parseBatch(out: Buffer): Map<string, string> {
-  const blobs = new Map<string, string>();
-  let pos = 0;
-  while (pos < out.length) {
-    const nl = out.indexOf(10, pos);
-    if (nl < 0) break;
-    const header = out.toString('utf8', pos, nl);
-    const [id, type, size] = header.split(' ');
-    if (type === 'missing' || size === undefined) {
-      pos = nl + 1;
-      continue;
-    }
-    const n = Number(size);
-    blobs.set(id, out.toString('utf8', nl + 1, nl + 1 + n));
-    pos = nl + 1 + n + 1;
-  }
-  return blobs;
-}
-
 /**
- * Reads the whole history reachable from HEAD with three git processes: one `git log`, one
- * `cat-file --batch-check` (spec and changelog blob of every tree) and one `cat-file --batch`
- * (the distinct blobs). No process per commit.
+ * Reads the whole history reachable from HEAD with two git processes side by side: one `git log`
+ * and one `cat-file --batch` of the distinct spec and changelog blobs. No process per commit.
  */
 export async function loadHistory(specPath: string, options: LoadOptions = {}): Promise<History> {
   const dir = dirname(specPath);
@@ -120,69 +103,38 @@ export async function loadHistory(specPath: string, options: LoadOptions = {}): 
     return { ...empty, top, signature };
   }
 
-  onProgress?.('reading commits and trees');
-  // git log streams into cat-file --batch-check: the spec and changelog blob of every new tree.
-  const trees: string[] = [];
-  const seenTrees = new Set<string>();
-  let carry = '';
-  let field = 0;
-  const piped = await gitPipeline(
-    ['log', '--topo-order', '-z', '--format=%H%x00%P%x00%T%x00%an%x00%ae%x00%ct%x00%B', head, '--'],
-    ['cat-file', '--batch-check=%(objectname) %(objecttype)'],
-    { cwd: top, signal },
-    (chunk, write) => {
-      // Only the tree field is needed while streaming: every 7th NUL-separated field, offset 2.
-      const parts = (carry + chunk.toString('latin1')).split('\0');
-      carry = parts.pop()!;
-      for (const part of parts) {
-        if (field % 7 === 2 && !seenTrees.has(part)) {
-          seenTrees.add(part);
-          trees.push(part);
-          write(`${part}:${specName}\n${part}:${changelogName}\n`);
-        }
-        field++;
-      }
-    },
-  );
-  const fields = piped.producer.toString('utf8').split('\0');
-  const commits = new Map<string, Commit>();
-  const order: string[] = [];
-  for (let i = 0; i + 6 < fields.length; i += 7) {
-    const id = fields[i].replace(/^\n/, '');
-    if (!id) continue;
-    order.push(id);
-    commits.set(id, {
-      id,
-      parents: fields[i + 1] ? fields[i + 1].split(' ') : [],
-      tree: fields[i + 2],
-      authorName: fields[i + 3],
-      authorEmail: fields[i + 4],
-      committerTime: Number(fields[i + 5]),
-      message: fields[i + 6],
-      specBlob: null,
-      changelogBlob: null,
-    });
-  }
-  const answers = piped.consumer.toString().split('\n');
-  const specOf = new Map<string, string | null>();
-  const changelogOf = new Map<string, string | null>();
-  trees.forEach((t, k) => {
-    const blob = (line: string | undefined): string | null => {
-      const [id, type] = (line ?? '').split(' ');
-      return type === 'blob' ? id : null;
-    };
-    specOf.set(t, blob(answers[2 * k]));
-    changelogOf.set(t, blob(answers[2 * k + 1]));
+  onProgress?.('reading commits and spec versions');
+  // One `git log` names every commit and, through a raw diff limited to the spec and changelog
+  // (--sparse --full-history keeps every commit listed), each commit where either changes; the
+  // new blobs stream into one `cat-file --batch` as they appear. No lookup per tree or commit.
+  const specBlobs = new Set<string>();
+  const batch = new BatchReader((id, text) => {
+    if (specBlobs.has(id)) options.onSpecBlob?.(id, text);
   });
-  for (const c of commits.values()) {
-    c.specBlob = specOf.get(c.tree) ?? null;
-    c.changelogBlob = changelogOf.get(c.tree) ?? null;
-  }
-
-  const wanted = [...new Set([...specOf.values(), ...changelogOf.values()].filter((b): b is string => b !== null))];
-  onProgress?.(`reading ${wanted.length} spec and changelog versions`);
-  const batch = wanted.length ? await git(['cat-file', '--batch'], { cwd: top, signal, input: wanted.join('\n') + '\n' }) : null;
-  const blobs = batch ? parseBatch(batch.stdout) : new Map<string, string>();
+  let write: (line: string) => void = () => undefined;
+  const requested = new Set<string>();
+  const log = new LogReader(specName, changelogName, (blob, kind) => {
+    if (kind === 'spec') specBlobs.add(blob);
+    if (requested.has(blob)) return;
+    requested.add(blob);
+    write(`${blob}\n`);
+  });
+  await gitPipeline(
+    [
+      'log', '-z', '--no-show-signature', '--format=%H%x00%P%x00%T%x00%an%x00%ae%x00%ct%x00%B',
+      '--raw', '--no-abbrev', '--no-renames', '--root', '--diff-merges=first-parent', '--sparse', '--full-history',
+      head, '--', `:(top,literal)${specName}`, `:(top,literal)${changelogName}`,
+    ],
+    ['cat-file', '--batch'],
+    { cwd: top, signal },
+    (chunk, w) => {
+      write = w;
+      log.push(chunk);
+    },
+    (chunk) => batch.push(chunk),
+  );
+  const { commits, order } = log.finish(head);
+  const blobs = batch.blobs;
 
   const diff = await dirtyP;
   if (options.rev !== undefined) {

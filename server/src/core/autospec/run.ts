@@ -1,7 +1,7 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { git, run } from '../git/exec';
-import { abridgedSpec, evaluatePreamble, type SpecVersion } from '../spec/preamble';
+import { abridgedSpec, evaluatePreamble, type PreambleResult, type SpecVersion } from '../spec/preamble';
 import { rpmautospecQuery } from '../spec/rpmspec';
 import { computeAutospec, type AutospecResult } from './compute';
 import { loadHistory, specFileFor, type History, type LoadOptions } from './history';
@@ -57,6 +57,8 @@ export async function evaluateSpecs(
   errors?: Map<string, string>,
   /** Gets the keys whose spec alone parsed in neither way, so that the commit's tree was used. */
   usedTree?: Set<string>,
+  /** The evaluator's answers already computed (while the history was read), by key. */
+  evaluated?: Map<string, PreambleResult>,
 ): Promise<Map<string, SpecVersion | null>> {
   const out = new Map<string, SpecVersion | null>();
   // The lines before %prep decide when they parse: evaluate each such text once.
@@ -64,7 +66,7 @@ export async function evaluateSpecs(
   const forRpm: [string, SpecInput, SpecVersion | null][] = [];
   for (const [key, raw] of inputs) {
     const input = typeof raw === 'string' ? { text: raw, fileName: 'query.spec' } : raw;
-    const r = evaluatePreamble(input.text, {}, { strict: true });
+    const r = evaluated?.get(key) ?? evaluatePreamble(input.text, {}, { strict: true });
     if (r.ok && r.unsure === undefined) {
       out.set(key, r.value);
       continue;
@@ -155,7 +157,10 @@ function treeWriter(history: History, commit: string): (dir: string) => Promise<
 
 export async function autospecFor(path: string, options: LoadOptions = {}): Promise<Autospec> {
   const specPath = await findSpec(path);
-  const history = await loadHistory(specPath, options);
+  // Each version is evaluated as git hands it over: the evaluator works while git is still reading.
+  const evaluated = new Map<string, PreambleResult>();
+  const onSpecBlob = (id: string, text: string): void => void evaluated.set(id, evaluatePreamble(text, {}, { strict: true }));
+  const history = await loadHistory(specPath, { ...options, onSpecBlob });
   if (history.workSpec === null && !history.head) throw new NoSpecError(`cannot read ${specPath}: no such file`);
   if (!history.top) history.signature = await packager();
   const fileName = basename(history.specPath);
@@ -168,7 +173,7 @@ export async function autospecFor(path: string, options: LoadOptions = {}): Prom
   options.onProgress?.(`evaluating ${inputs.size} spec versions`);
   const errors = new Map<string, string>();
   const usedTree = new Set<string>();
-  const specs = await evaluateSpecs(inputs, options.signal, errors, usedTree);
+  const specs = await evaluateSpecs(inputs, options.signal, errors, usedTree, evaluated);
   // A version read with the commit's tree is the commit's, not the blob's (rpmautospec caches per
   // commit): evaluate it again for each other tree that holds it.
   const perTree = new Map<string, SpecInput>();

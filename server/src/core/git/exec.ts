@@ -68,22 +68,23 @@ export function git(args: readonly string[], options: RunOptions = {}): Promise<
 
 /**
  * Two git processes in a pipeline: `producer`'s output is parsed as it streams, and each chunk can
- * feed lines to `consumer`'s stdin (e.g. `git log` → `git cat-file --batch-check`). Both run at once.
+ * feed lines to `consumer`'s stdin (e.g. `git log` → `git cat-file --batch`), whose output streams
+ * too. Both run at once; neither output is kept here.
  */
 export function gitPipeline(
   producer: readonly string[],
   consumer: readonly string[],
   options: { cwd: string; signal?: AbortSignal },
   onChunk: (chunk: Buffer, write: (line: string) => void) => void,
-): Promise<{ producer: Buffer; consumer: Buffer }> {
+  /** Sees the consumer's output as it streams (e.g. to work on each blob while git goes on). */
+  onConsumerChunk: (chunk: Buffer) => void,
+): Promise<void> {
   const env = { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat' };
   onSpawn?.('git', producer, options.cwd);
   onSpawn?.('git', consumer, options.cwd);
   return new Promise((resolve, reject) => {
     const a = spawn('git', producer, { cwd: options.cwd, env, signal: options.signal, stdio: ['ignore', 'pipe', 'pipe'] });
     const b = spawn('git', consumer, { cwd: options.cwd, env, signal: options.signal, stdio: ['pipe', 'pipe', 'pipe'] });
-    const aOut: Buffer[] = [];
-    const bOut: Buffer[] = [];
     let aErr = '';
     let bErr = '';
     let pending = '';
@@ -91,7 +92,6 @@ export function gitPipeline(
       pending += line;
     };
     a.stdout.on('data', (chunk: Buffer) => {
-      aOut.push(chunk);
       onChunk(chunk, write);
       if (pending) {
         b.stdin.write(pending);
@@ -99,13 +99,13 @@ export function gitPipeline(
       }
     });
     a.stderr.on('data', (d: Buffer) => (aErr += d.toString()));
-    b.stdout.on('data', (chunk: Buffer) => bOut.push(chunk));
+    b.stdout.on('data', onConsumerChunk);
     b.stderr.on('data', (d: Buffer) => (bErr += d.toString()));
     b.stdin.on('error', () => undefined);
     let done = 0;
     let failed = false;
     const finish = (): void => {
-      if (++done === 2 && !failed) resolve({ producer: Buffer.concat(aOut), consumer: Buffer.concat(bOut) });
+      if (++done === 2 && !failed) resolve();
     };
     const fail = (e: Error): void => {
       if (failed) return;

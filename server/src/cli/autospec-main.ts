@@ -1,0 +1,36 @@
+import { CHANGELOG_USAGE, InputError, RELEASE_USAGE, runChangelog, runRelease, runSpec, SPEC_USAGE } from './autospec';
+import { UsageError, type CommandResult } from './usage';
+
+const COMMANDS: Record<string, [(argv: string[]) => Promise<CommandResult>, string]> = {
+  release: [runRelease, RELEASE_USAGE],
+  changelog: [runChangelog, CHANGELOG_USAGE],
+  spec: [runSpec, SPEC_USAGE],
+};
+
+/** `gitoverlay release|changelog|spec` with the error handling run() in main.ts gives every command; never throws. */
+export async function runAutospecCommand(argv: string[]): Promise<CommandResult> {
+  const [command, ...rest] = argv;
+  try {
+    return await COMMANDS[command][0](rest);
+  } catch (err) {
+    if (err instanceof UsageError) return { code: 2, stderr: `gitoverlay: ${err.message}\n${err.usage}\n` };
+    if (err instanceof InputError) return { code: 2, stderr: `gitoverlay: ${err.message}\n` };
+    const e = err as { code?: string; message?: string };
+    if (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) return { code: 2, stderr: `gitoverlay: ${e.message}\n${COMMANDS[command][1]}\n` };
+    return { code: 2, stderr: `gitoverlay: ${e.message ?? String(err)}\n` };
+  }
+}
+
+export const AUTOSPEC_COMMANDS = Object.keys(COMMANDS);
+
+/**
+ * Entry point of dist/autospec.js, which bin/gitoverlay.js loads for `release`, `changelog` and
+ * `spec`: only the history engine and spec evaluator, with a code cache, so a call starts fast.
+ */
+export function main(argv: string[]): void {
+  void runAutospecCommand(argv).then((result) => {
+    if (result.stdout) process.stdout.write(result.stdout);
+    if (result.stderr) process.stderr.write(result.stderr);
+    process.exitCode = result.code;
+  });
+}
