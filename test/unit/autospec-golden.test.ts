@@ -72,8 +72,21 @@ describe("rpmautospec 0.8.5's golden histories, exactly", () => {
     assert.deepEqual(JSON.parse(cli('release', '--json', dir)), { epochVersion: g.epochVersion, releaseNumber: g.releaseNumber, release: g.release });
     assert.equal(cli('release', dir), `Calculated release number: ${g.release}\n`);
     assert.equal(cli('release', '--number-only', join(dir, 'testpkg.spec')), `Calculated release number: ${g.releaseNumber}\n`);
-    assert.equal(cli('changelog', dir), g.changelog);
+    // rpmautospec's default pager writes into a pipe without print()'s final newline; --no-pager keeps it.
+    assert.equal(cli('changelog', '--no-pager', dir), g.changelog);
+    assert.equal(cli('changelog', dir), g.changelog.replace(/\n$/, ''));
     assert.equal(cli('spec', dir).split('\n').slice(2).join('\n'), g.processedSpec.split('\n').slice(2).join('\n'));
+  });
+
+  test('a missing spec exits 1 as with rpmautospec, a usage error 2', () => {
+    for (const command of ['release', 'changelog', 'spec']) {
+      const missing = spawnSync(process.execPath, [join(ROOT, 'bin/gitoverlay.js'), command, join(base, 'no-such.spec')], { encoding: 'utf8' });
+      assert.equal(missing.status, 1, command);
+      assert.match(missing.stderr, /^gitoverlay: cannot read .*no-such\.spec: no such file or directory\n$/);
+      const usage = spawnSync(process.execPath, [join(ROOT, 'bin/gitoverlay.js'), command, '--bogus', base], { encoding: 'utf8' });
+      assert.equal(usage.status, 2, command);
+      assert.match(usage.stderr, new RegExp(`usage: gitoverlay ${command}`));
+    }
   });
 });
 

@@ -62,7 +62,7 @@ describe("how each spec version is parsed: rpmautospec 0.8.5's answers, exactly"
         const want = g[mode];
         same(cli('release', ...flag, spec), want.release, `${mode} release`);
         same(cli('release', '--number-only', ...flag, spec), want.releaseNumber, `${mode} release -n`);
-        same(cli('changelog', ...flag, spec), want.changelog, `${mode} changelog`);
+        same(cli('changelog', '--no-pager', ...flag, spec), want.changelog, `${mode} changelog`);
         const out = join(base, `${g.case}-${mode}.spec`);
         rmSync(out, { force: true });
         const pd = cli('spec', ...flag, spec, '-o', out);

@@ -61,7 +61,7 @@ describe('spec files in the language server', () => {
   test('the changelog preview is exactly what `gitoverlay changelog` prints', async () => {
     const uri = `file://${join(dir, 'foo.spec')}`;
     const preview = (await client.connection.sendRequest('gitoverlay/preview', { uri, kind: 'changelog' })) as { text: string };
-    const cli = execFileSync(process.execPath, [join(ROOT, 'bin/gitoverlay.js'), 'changelog', dir]).toString();
+    const cli = execFileSync(process.execPath, [join(ROOT, 'bin/gitoverlay.js'), 'changelog', '--no-pager', dir]).toString();
     assert.equal(preview.text, cli);
     assert.match(preview.text, /^\* Thu Nov 16 2023 Pat Packager <pat@example\.com> - 1\.1-2\n- Rebuild\n/);
     const spec = (await client.connection.sendRequest('gitoverlay/preview', { uri, kind: 'spec' })) as { text: string };

@@ -14,7 +14,8 @@ export async function runAutospecCommand(argv: string[]): Promise<CommandResult>
     return await COMMANDS[command][0](rest);
   } catch (err) {
     if (err instanceof UsageError) return { code: 2, stderr: `gitoverlay: ${err.message}\n${err.usage}\n` };
-    if (err instanceof InputError) return { code: 2, stderr: `gitoverlay: ${err.message}\n` };
+    // A missing spec or path exits 1, as with rpmautospec (usage errors exit 2, as with click).
+    if (err instanceof InputError) return { code: 1, stderr: `gitoverlay: ${err.message}\n` };
     const e = err as { code?: string; message?: string };
     if (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) return { code: 2, stderr: `gitoverlay: ${e.message}\n${COMMANDS[command][1]}\n` };
     return { code: 2, stderr: `gitoverlay: ${e.message ?? String(err)}\n` };

@@ -15,7 +15,7 @@ async function autospecFor(path: string): ReturnType<typeof compute> {
 import { UsageError, type CommandResult } from './usage';
 
 export const RELEASE_USAGE = 'usage: gitoverlay release [--json] [--number-only] [--no-error-on-unparseable-spec] PATH   (PATH: a spec file or a dist-git directory)';
-export const CHANGELOG_USAGE = 'usage: gitoverlay changelog [--no-error-on-unparseable-spec] PATH';
+export const CHANGELOG_USAGE = 'usage: gitoverlay changelog [--no-pager] [--no-error-on-unparseable-spec] PATH';
 export const SPEC_USAGE = 'usage: gitoverlay spec [--no-error-on-unparseable-spec] PATH [-o OUT]';
 
 /** rpmautospec's global `--error-on-unparseable-spec/--no-error-on-unparseable-spec` (default: error). */
@@ -71,12 +71,15 @@ export async function runRelease(argv: string[]): Promise<CommandResult> {
 
 /** `gitoverlay changelog`: exactly what `rpmautospec generate-changelog` prints. */
 export async function runChangelog(argv: string[]): Promise<CommandResult> {
-  const { values, positionals } = parseArgs({ args: argv, options: UNPARSEABLE_OPTIONS, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args: argv, options: { pager: { type: 'boolean' }, 'no-pager': { type: 'boolean' }, ...UNPARSEABLE_OPTIONS }, allowPositionals: true });
   const path = await target(positionals, CHANGELOG_USAGE);
   const a = await autospecFor(path);
   if (a.unparseable && errorOnUnparseable(values, argv)) return unparseableFailure(a);
-  const { result } = a;
-  return { code: 0, stdout: changelogText(result.changelog) };
+  const text = changelogText(a.result.changelog);
+  // rpmautospec pages by default: into a pipe or file (pydoc's plain pager) the text goes out without
+  // the newline print() adds under --no-pager. Same bytes here; on a terminal the newline stays.
+  const paged = !values['no-pager'] && !process.stdout.isTTY;
+  return { code: 0, stdout: paged ? text.replace(/\n$/, '') : text };
 }
 
 /** `gitoverlay spec`: the spec as `rpmautospec process-distgit` writes it. */

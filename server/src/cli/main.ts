@@ -16,7 +16,7 @@ usage: gitoverlay <command> [options]
 commands:
   check [--format text|json|sarif] PATH...   validate overlay manifests and modulemd documents
   release [--json] [--number-only] PATH      the release %autorelease gives (PATH: spec or dist-git dir)
-  changelog PATH                             the changelog %autochangelog gives
+  changelog [--no-pager] PATH                the changelog %autochangelog gives
   spec PATH [-o OUT]                         the spec with both expanded (rpmautospec process-distgit)
                                              (these three exit 1 when the current spec cannot be parsed,
                                              as rpmautospec; --no-error-on-unparseable-spec goes on)

@@ -102,7 +102,9 @@ export function computeAutospec(history: History, specOf: SpecLookup, now: () =>
     let unresolvable = false;
     if (parents.length === 1) follow = parents[0];
     else if (parents.length > 1) {
-      follow = parents.find((p) => p.tree === c!.tree);
+      // rpmautospec's repository is the spec's directory: compare that directory's trees.
+      const dirTree = (x: Commit): string | null => (x.dirTree !== undefined ? x.dirTree : x.tree);
+      follow = parents.find((p) => dirTree(p) === dirTree(c!));
       unresolvable = !follow && !changed;
     }
     const r = releases.get(c.id)!;

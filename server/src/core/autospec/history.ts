@@ -8,6 +8,12 @@ export interface Commit {
   id: string;
   parents: string[];
   tree: string;
+  /**
+   * When the spec is in a subdirectory: the tree of that directory, read for merges and their
+   * parents (rpmautospec follows the parent whose tree is the merge's, and its repository is the
+   * spec's directory). Undefined otherwise: `tree` is that directory's tree.
+   */
+  dirTree?: string | null;
   authorName: string;
   authorEmail: string;
   /** Committer time, seconds since the epoch (changelog dates use it, in UTC). */
@@ -135,6 +141,7 @@ export async function loadHistory(specPath: string, options: LoadOptions = {}): 
   );
   const { commits, order } = log.finish(head);
   const blobs = batch.blobs;
+  if (rel) await readDirTrees(top, rel, commits, signal);
 
   const diff = await dirtyP;
   if (options.rev !== undefined) {
@@ -143,6 +150,24 @@ export async function loadHistory(specPath: string, options: LoadOptions = {}): 
     return { dir, specPath, top, head, commits, order, blobs, dirty: false, workSpec: spec ? (blobs.get(spec) ?? null) : null, signature };
   }
   return { dir, specPath, top, head, commits, order, blobs, dirty: diff.code !== 0, workSpec, signature };
+}
+
+/** Fills `dirTree` of every merge and its parents with one `cat-file --batch-check`. */
+async function readDirTrees(top: string, rel: string, commits: Map<string, Commit>, signal?: AbortSignal): Promise<void> {
+  const wanted = new Set<string>();
+  for (const c of commits.values()) {
+    if (c.parents.length < 2) continue;
+    wanted.add(c.id);
+    for (const p of c.parents) if (commits.has(p)) wanted.add(p);
+  }
+  if (!wanted.size) return;
+  const ids = [...wanted];
+  const out = await git(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { cwd: top, signal, input: ids.map((id) => `${id}:${rel}\n`).join('') });
+  const lines = out.stdout.toString().split('\n');
+  ids.forEach((id, k) => {
+    const [tree, type] = (lines[k] ?? '').split(' ');
+    commits.get(id)!.dirTree = type === 'tree' ? tree : null;
+  });
 }
 
 async function defaultSignature(top: string, signal?: AbortSignal): Promise<{ name: string; email: string }> {
