@@ -2,7 +2,9 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { git, run } from '../git/exec';
 import { abridgedSpec, evaluatePreamble, type PreambleResult, type SpecVersion } from '../spec/preamble';
+import type { Macro } from '../spec/macros';
 import { rpmautospecQuery } from '../spec/rpmspec';
+import { systemMacros } from '../spec/system-macros';
 import { computeAutospec, type AutospecResult } from './compute';
 import { loadHistory, specFileFor, type History, type LoadOptions } from './history';
 
@@ -59,6 +61,8 @@ export async function evaluateSpecs(
   usedTree?: Set<string>,
   /** The evaluator's answers already computed (while the history was read), by key. */
   evaluated?: Map<string, PreambleResult>,
+  /** rpm's macros on this machine (`systemMacros()`), which the evaluator starts from. */
+  system?: ReadonlyMap<string, Macro>,
 ): Promise<Map<string, SpecVersion | null>> {
   const out = new Map<string, SpecVersion | null>();
   // The lines before %prep decide when they parse: evaluate each such text once.
@@ -66,7 +70,7 @@ export async function evaluateSpecs(
   const forRpm: [string, SpecInput, SpecVersion | null][] = [];
   for (const [key, raw] of inputs) {
     const input = typeof raw === 'string' ? { text: raw, fileName: 'query.spec' } : raw;
-    const r = evaluated?.get(key) ?? evaluatePreamble(input.text, {}, { strict: true });
+    const r = evaluated?.get(key) ?? evaluatePreamble(input.text, {}, { strict: true, system });
     if (r.ok && r.unsure === undefined) {
       out.set(key, r.value);
       continue;
@@ -157,10 +161,16 @@ function treeWriter(history: History, commit: string): (dir: string) => Promise<
 
 export async function autospecFor(path: string, options: LoadOptions = {}): Promise<Autospec> {
   const specPath = await findSpec(path);
-  // Each version is evaluated as git hands it over: the evaluator works while git is still reading.
+  // Each version is evaluated as git hands it over: the evaluator works while git is still reading,
+  // once rpm has said which macros its macro files define.
+  let system: ReadonlyMap<string, Macro> | undefined;
+  const systemP = systemMacros().then((m) => (system = m));
   const evaluated = new Map<string, PreambleResult>();
-  const onSpecBlob = (id: string, text: string): void => void evaluated.set(id, evaluatePreamble(text, {}, { strict: true }));
+  const onSpecBlob = (id: string, text: string): void => {
+    if (system) evaluated.set(id, evaluatePreamble(text, {}, { strict: true, system }));
+  };
   const history = await loadHistory(specPath, { ...options, onSpecBlob });
+  await systemP;
   if (history.workSpec === null && !history.head) throw new NoSpecError(`cannot read ${specPath}: no such file`);
   if (!history.top) history.signature = await packager();
   const fileName = basename(history.specPath);
@@ -173,7 +183,7 @@ export async function autospecFor(path: string, options: LoadOptions = {}): Prom
   options.onProgress?.(`evaluating ${inputs.size} spec versions`);
   const errors = new Map<string, string>();
   const usedTree = new Set<string>();
-  const specs = await evaluateSpecs(inputs, options.signal, errors, usedTree, evaluated);
+  const specs = await evaluateSpecs(inputs, options.signal, errors, usedTree, evaluated, system);
   // A version read with the commit's tree is the commit's, not the blob's (rpmautospec caches per
   // commit): evaluate it again for each other tree that holds it.
   const perTree = new Map<string, SpecInput>();
@@ -185,7 +195,7 @@ export async function autospecFor(path: string, options: LoadOptions = {}): Prom
     else if (first !== c.tree && !perTree.has(`${c.specBlob}@${c.tree}`)) perTree.set(`${c.specBlob}@${c.tree}`, { ...inputs.get(c.specBlob)!, checkoutTree: treeWriter(history, c.id) });
   }
   if (perTree.size) {
-    for (const [k, v] of await evaluateSpecs(perTree, options.signal, errors)) specs.set(k, v);
+    for (const [k, v] of await evaluateSpecs(perTree, options.signal, errors, undefined, undefined, system)) specs.set(k, v);
   }
   const treeOf = new Map([...history.commits.values()].map((c) => [c.id, c.tree]));
   const lookup = (blob: string, commit?: string): SpecVersion | null => {

@@ -21,18 +21,29 @@ interface Frame {
 const MAX_DEPTH = 64;
 
 export class MacroContext {
-  readonly macros = new Map<string, Macro>();
+  private readonly own = new Map<string, Macro>();
+  /** Names of `base` macros a %undefine removed. */
+  private readonly hidden = new Set<string>();
+
+  /** `base`: the macros rpm has before the spec is read (its macro files), shadowed by the spec's. */
+  constructor(private readonly base?: ReadonlyMap<string, Macro>) {}
 
   define(name: string, body: string, opts?: string): void {
-    this.macros.set(name, { body, opts });
+    this.own.set(name, { body, opts });
   }
 
+  /** rpm pops one definition: the spec's own first, else the one from the macro files. */
   undefine(name: string): void {
-    this.macros.delete(name);
+    if (this.own.has(name)) this.own.delete(name);
+    else this.hidden.add(name);
+  }
+
+  get(name: string): Macro | undefined {
+    return this.own.get(name) ?? (this.base && !this.hidden.has(name) ? this.base.get(name) : undefined);
   }
 
   isDefined(name: string): boolean {
-    return this.macros.has(name);
+    return this.get(name) !== undefined;
   }
 
   expand(text: string, frame?: Frame, depth = 0): string {
@@ -73,7 +84,7 @@ export class MacroContext {
         continue;
       }
       const name = m[4];
-      const macro = this.macros.get(name);
+      const macro = this.get(name);
       i += 1 + m[0].length;
       if (!macro) {
         if (BUILTIN_UNKNOWN.has(name)) throw new Unevaluable(`%${name} is not evaluated`);
@@ -142,7 +153,7 @@ export class MacroContext {
       }
       return this.frameValue(name, frame);
     }
-    const macro = this.macros.get(name);
+    const macro = this.get(name);
     if (query) {
       const defined = macro !== undefined;
       if (defined === negate) return '';

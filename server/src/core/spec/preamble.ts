@@ -1,4 +1,4 @@
-import { MacroContext, Unevaluable } from './macros';
+import { MacroContext, Unevaluable, type Macro } from './macros';
 
 /** `%autorelease` flags as rpmautospec reads them from the Release tag. */
 export interface AutoreleaseFlags {
@@ -36,6 +36,8 @@ export interface EvaluateOptions {
    * whatever rpm might reject there.
    */
   strict?: boolean;
+  /** The macros rpm has before the spec (see `systemMacros`); none when absent. */
+  system?: ReadonlyMap<string, Macro>;
 }
 
 /**
@@ -200,7 +202,7 @@ const SECTION = /^%(prep|build|install|check|files|changelog|description|package
  * way rpmautospec asks rpm (with %autorelease replaced by a probe and %autochangelog by %nil).
  */
 export function evaluatePreamble(text: string, defines: Record<string, string> = {}, options: EvaluateOptions = {}): PreambleResult {
-  const ctx = new MacroContext();
+  const ctx = new MacroContext(options.system);
   ctx.define('autorelease', AUTORELEASE_PROBE, 'e:s:pb:n');
   ctx.define('autochangelog', '');
   ctx.define('_arch', hostArch());

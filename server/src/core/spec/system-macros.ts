@@ -1,0 +1,44 @@
+import { run } from '../git/exec';
+import type { Macro } from './macros';
+
+/**
+ * The macros rpm defines before it reads a spec (its macro files: on Fedora %fedora, %dist,
+ * %py3_dist...), from `rpm --showrc`, so the evaluator reads a spec as rpm does on this machine.
+ * Built-ins (level -20) are left out: the evaluator implements or refuses those itself.
+ */
+export function parseShowrc(text: string): Map<string, Macro> {
+  const macros = new Map<string, Macro>();
+  const start = text.indexOf('\n========================\n');
+  if (start < 0) return macros;
+  let current: { name: string; opts?: string; lines: string[] } | null = null;
+  const flush = (): void => {
+    if (!current) return;
+    const body = current.lines.join('\n');
+    // showrc prints `%with()` as `with`: a body that reads arguments or options is parametric.
+    const opts = current.opts ?? (/%\{?[!?]*(?:-[A-Za-z]|\*|#|[0-9])/.test(body.replace(/%%/g, '')) ? '' : undefined);
+    macros.set(current.name, { body, ...(opts !== undefined ? { opts } : {}) });
+    current = null;
+  };
+  for (const line of text.slice(start + 26).split('\n')) {
+    const m = /^-(\d+)[:=] ([A-Za-z_][A-Za-z0-9_]*)(?:\(([^)]*)\))?\t(.*)$/.exec(line);
+    if (m) {
+      flush();
+      if (m[1] !== '20') current = { name: m[2], opts: m[3], lines: [m[4]] };
+      continue;
+    }
+    if (line.startsWith('========================')) break;
+    current?.lines.push(line);
+  }
+  flush();
+  return macros;
+}
+
+let cached: Promise<ReadonlyMap<string, Macro>> | undefined;
+
+/** This machine's rpm macros, read once per process; empty without rpm. */
+export function systemMacros(): Promise<ReadonlyMap<string, Macro>> {
+  cached ??= run('rpm', ['--showrc'])
+    .then((r) => parseShowrc(r.stdout.toString()) as ReadonlyMap<string, Macro>)
+    .catch(() => new Map<string, Macro>());
+  return cached;
+}
