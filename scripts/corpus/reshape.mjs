@@ -8,9 +8,9 @@
 // (and column) numbers are those of the original. Kept verbatim: keys (but the names that key
 // components, dependencies and rpm-map entries), document/version, stream names, arch names, contexts,
 // numbers, booleans, dates, refs, profile names, and the E:V-R.A of NEVRA strings.
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, Lexer, parseAllDocuments, visit } from 'yaml';
+import { wordSynth } from './synth.mjs';
 
 const KEEP_VALUE = new Set([
   'document', 'version', 'mdversion', 'stream', 'arch', 'arches', 'multilib', 'epoch', 'release', 'context',
@@ -20,35 +20,8 @@ const KEEP_VALUE = new Set([
   'spec', 'patches', 'tag', 'branch', 'freeze', 'srpmroot', 'self-buildrequires', 'build-network',
 ]);
 const SEQ_OF_STREAMS = new Set(['buildrequires', 'requires']); // values (streams) kept, keys (modules) renamed
-const RESERVED = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null', 'nan', 'inf']);
-const VOWELS = 'aeiou';
-const CONSONANTS = 'bcdfghjklmnprstvz';
-
 export function reshapeText(text) {
-  const dict = new Map();
-  const used = new Set();
-  function synth(word) {
-    const lower = word.toLowerCase();
-    let out = dict.get(lower);
-    // one letter carries no text: kept; short words fall back to any letters, then to themselves,
-    // when the synthetic space is used up (the mapping must stay one-to-one)
-    if (lower.length === 1) out = lower;
-    for (let salt = 0; out === undefined; salt++) {
-      const h = createHash('sha256').update(`${salt}:${lower}`).digest();
-      let w = '';
-      for (let i = 0; i < lower.length; i++)
-        w += salt > 200 ? String.fromCharCode(97 + (h[i % 32] % 26)) : i % 2 ? VOWELS[h[i % 32] % 5] : CONSONANTS[h[(i + 7) % 32] % CONSONANTS.length];
-      if (salt > 2000 && !used.has(lower)) w = lower;
-      if ((w !== lower || salt > 2000) && !used.has(w) && !RESERVED.has(w)) {
-        out = w;
-        used.add(w);
-        dict.set(lower, w);
-      }
-    }
-    let cased = '';
-    for (let i = 0; i < word.length; i++) cased += word[i] === word[i].toUpperCase() && word[i] !== word[i].toLowerCase() ? out[i].toUpperCase() : out[i];
-    return cased;
-  }
+  const synth = wordSynth();
   const words = (s) => s.replace(/[A-Za-z]+/g, synth);
   // double-quoted scalars: leave escape sequences alone
   const wordsDq = (s) => s.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[\s\S])|([A-Za-z]+)/g, (m, esc, w) => (esc ? m : synth(w)));
