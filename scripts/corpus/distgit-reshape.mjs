@@ -59,7 +59,7 @@ export function reshapeSpec(text, synth) {
     .map((line) => {
       const t = line.trim();
       if (luaDepth > 0) {
-        // Inside a Lua block: code, kept.
+        // Inside a macro call open across lines: kept.
         continuation = line.endsWith('\\');
         luaDepth = Math.max(0, luaDepth + (line.split('{').length - line.split('}').length));
         return line;
@@ -70,8 +70,9 @@ export function reshapeSpec(text, synth) {
         if (t.includes('%{lua:')) luaDepth = Math.max(0, line.split('{').length - line.split('}').length);
         return luaDepth > 0 ? line : proseWords(line, synth);
       }
-      if (t.includes('%{lua:')) {
-        luaDepth = Math.max(0, line.split('{').length - line.split('}').length);
+      if (t.includes('%{') && line.split('{').length > line.split('}').length) {
+        // A macro call left open across lines (%{lua: ...}, %{shrink: ...}): rpm reads it all.
+        luaDepth = line.split('{').length - line.split('}').length;
         continuation = line.endsWith('\\');
         return line;
       }

@@ -87,6 +87,9 @@ describe('each commit\u2019s spec and changelog blob, from one git log', () => {
       const merges = [...history.commits.values()].filter((c) => c.parents.length > 1).length;
       assert.ok(merges > 20, `the history has merges (${merges})`);
       const prefix = dirName ? `${dirName}/` : '';
+      // Contents are read on demand, through one cat-file process.
+      await history.fetch([...history.commits.values()].flatMap((c) => [c.specBlob, c.changelogBlob].filter((b): b is string => b !== null)));
+      history.close();
       for (const c of history.commits.values()) {
         assert.equal(c.specBlob, blobAt(h.dir, c.id, `${prefix}${specName}`), `spec blob of ${c.id}`);
         assert.equal(c.changelogBlob, blobAt(h.dir, c.id, `${prefix}changelog`), `changelog blob of ${c.id}`);

@@ -31,6 +31,11 @@ export function completeRelease(n: number, flags: AutoreleaseFlags): string {
   return `${flags.prerelease ? '0.' : ''}${n + flags.base - 1}${flags.extraver ? `.${flags.extraver}` : ''}${flags.snapinfo ? `.${flags.snapinfo}` : ''}`;
 }
 
+export interface ComputeMemo {
+  releases: Map<string, CommitRelease>;
+  items: Map<string, string[]>;
+}
+
 /** The evaluated spec of a blob as found in a commit (rpm may read the commit's other files too). */
 export type SpecLookup = (blob: string, commit?: string) => SpecVersion | null;
 
@@ -38,8 +43,28 @@ export type SpecLookup = (blob: string, commit?: string) => SpecVersion | null;
  * rpmautospec 0.8.5's release numbers and changelog, from a loaded history. `specOf` gives the
  * evaluated spec of a blob (null when it cannot be parsed: its epoch-version is unknown).
  */
-export function computeAutospec(history: History, specOf: SpecLookup, now: () => number = () => Math.floor(Date.now() / 1000)): AutospecResult {
-  const releases = new Map<string, CommitRelease>();
+export function computeAutospec(
+  history: History,
+  specOf: SpecLookup,
+  now: () => number = () => Math.floor(Date.now() / 1000),
+  options: {
+    /** Every commit's release, not only those the outputs need (as rpmautospec, which walks no further). */
+    all?: boolean;
+    /** A blob's text (the `changelog` file), undefined when not read yet. */
+    textOf?: (blob: string) => string | undefined;
+    /**
+     * Kept across calls on the same history while more versions become known: releases that no
+     * unknown version went into, and each commit's changelog items.
+     */
+    memo?: ComputeMemo;
+    /** A version not known yet (its `epochVersion` marks it): what depends on it is not kept. */
+    isPending?: (spec: SpecVersion) => boolean;
+  } = {},
+): AutospecResult {
+  const memo = options.memo;
+  const releases = new Map<string, CommitRelease>(memo?.releases);
+  const tainted = new Set<string>();
+  const isPending = options.isPending ?? (() => false);
   const magic = new Map<string, ReturnType<typeof magicComments>>();
   const log = (c: Commit): ReturnType<typeof magicComments> => {
     let l = magic.get(c.id);
@@ -49,31 +74,65 @@ export function computeAutospec(history: History, specOf: SpecLookup, now: () =>
     }
     return l;
   };
-
-  if (history.head) {
-    // history.order lists children before parents: walk it backwards.
-    for (let i = history.order.length - 1; i >= 0; i--) {
-      const c = history.commits.get(history.order[i])!;
-      const spec = c.specBlob ? specOf(c.specBlob, c.id) : null;
+  const itemsOf = (c: Commit): string[] => {
+    let items = memo?.items.get(c.id);
+    if (!items) {
+      items = changelogItems(c.message);
+      memo?.items.set(c.id, items);
+    }
+    return items;
+  };
+  const evOf = (c: Commit): SpecVersion | null => (c.specBlob ? specOf(c.specBlob, c.id) : null);
+  // A changed [epoch:]version restarts the count; an unknown one matches anything.
+  const counts = (ev: string | null, parentEv: string | null): boolean => ev === null || parentEv === null || parentEv === ev;
+  /** The release of `id`, computing those of the parents it counts from first (no recursion). */
+  const releaseOf = (id: string): CommitRelease => {
+    const stack = [id];
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (releases.has(top)) {
+        stack.pop();
+        continue;
+      }
+      const c = history.commits.get(top)!;
+      const spec = evOf(c);
       const ev = spec?.epochVersion ?? null;
+      let unsure = spec !== null && isPending(spec);
+      const from: Commit[] = [];
+      for (const pid of c.parents) {
+        const p = history.commits.get(pid);
+        if (!p) continue;
+        const ps = evOf(p);
+        if (ps !== null && isPending(ps)) unsure = true;
+        if (counts(ev, ps?.epochVersion ?? null)) from.push(p);
+      }
+      const todo = from.filter((p) => !releases.has(p.id));
+      if (todo.length) {
+        for (const p of todo) stack.push(p.id);
+        continue;
+      }
       let n = 0;
-      for (const p of c.parents) {
-        const pr = releases.get(p);
-        if (!pr) continue;
-        // A changed [epoch:]version restarts the count; an unknown one matches anything.
-        if (ev === null || pr.epochVersion === null || pr.epochVersion === ev) n = Math.max(n, pr.releaseNumber);
+      for (const p of from) {
+        n = Math.max(n, releases.get(p.id)!.releaseNumber);
+        if (tainted.has(p.id)) unsure = true;
       }
       if (c.specBlob) n += 1;
       const bump = log(c).bumpRelease;
       if (bump !== null) n = Math.max(n, bump);
       const flags = spec?.flags ?? DEFAULT_FLAGS;
-      releases.set(c.id, { epochVersion: ev, releaseNumber: n, flags, release: completeRelease(n, flags) });
+      const r = { epochVersion: ev, releaseNumber: n, flags, release: completeRelease(n, flags) };
+      releases.set(top, r);
+      if (unsure) tainted.add(top);
+      else memo?.releases.set(top, r);
+      stack.pop();
     }
-  }
+    return releases.get(id)!;
+  };
+  if (options.all) for (const id of [...history.order].reverse()) releaseOf(id);
 
   const changelog: ChangelogEntry[] = [];
   let top: CommitRelease;
-  const headRelease = history.head ? releases.get(history.head)! : undefined;
+  const headRelease = history.head ? releaseOf(history.head) : undefined;
   if (history.dirty || !history.head) {
     // Uncommitted changes: one more (virtual) commit on top of HEAD.
     const spec = history.workSpec !== null ? specOfText(history, specOf) : null;
@@ -107,16 +166,18 @@ export function computeAutospec(history: History, specOf: SpecLookup, now: () =>
       follow = parents.find((p) => dirTree(p) === dirTree(c!));
       unresolvable = !follow && !changed;
     }
-    const r = releases.get(c.id)!;
-    const entry = (items: string[]): ChangelogEntry => ({
-      kind: 'generated',
-      time: c!.committerTime,
-      author: `${c!.authorName} <${c!.authorEmail}>`,
-      epochVersion: r.epochVersion,
-      release: r.release,
-      items,
-      commit: c!.id,
-    });
+    const entry = (items: string[]): ChangelogEntry => {
+      const r = releaseOf(c!.id);
+      return {
+        kind: 'generated',
+        time: c!.committerTime,
+        author: `${c!.authorName} <${c!.authorEmail}>`,
+        epochVersion: r.epochVersion,
+        release: r.release,
+        items,
+        commit: c!.id,
+      };
+    };
     if (unresolvable) {
       changelog.push(entry(['RPMAUTOSPEC: unresolvable merge']));
       break;
@@ -124,11 +185,11 @@ export function computeAutospec(history: History, specOf: SpecLookup, now: () =>
     if (changed && c.changelogBlob !== null) {
       // The changelog file replaces everything older, unless a newer commit removed it: then its
       // content is dropped, and older history with it.
-      if (!removedAbove) changelog.push({ kind: 'verbatim', text: history.blobs.get(c.changelogBlob) ?? '', commit: c.id });
+      if (!removedAbove) changelog.push({ kind: 'verbatim', text: (options.textOf ?? ((b) => history.blobs.get(b)))(c.changelogBlob) ?? '', commit: c.id });
       break;
     }
     if (changed) removedAbove = true;
-    if (parents.length <= 1 && c.specBlob !== null && !log(c).skipChangelog) changelog.push(entry(changelogItems(c.message)));
+    if (parents.length <= 1 && c.specBlob !== null && !log(c).skipChangelog) changelog.push(entry(itemsOf(c)));
     c = follow;
   }
 

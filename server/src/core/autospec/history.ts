@@ -1,7 +1,7 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { git, gitPipeline, ProcessError } from '../git/exec';
-import { BatchReader, LogReader } from './log-readers';
+import { git, gitStream, ProcessError } from '../git/exec';
+import { BlobStore, LogReader } from './log-readers';
 
 /** One commit as rpmautospec sees it. */
 export interface Commit {
@@ -35,8 +35,12 @@ export interface History {
   commits: Map<string, Commit>;
   /** Commit ids with every child before its parents. */
   order: string[];
-  /** Contents of every distinct spec and changelog blob the commits refer to. */
+  /** Contents of the spec and changelog blobs read so far (`fetch` reads more). */
   blobs: Map<string, string>;
+  /** Reads these blobs into `blobs`, through one `git cat-file --batch` kept for the walk. */
+  fetch(ids: readonly string[]): Promise<void>;
+  /** Ends that process. */
+  close(): void;
   /** Work tree differs from HEAD (tracked files). */
   dirty: boolean;
   /** The spec as it is in the work tree (null if missing). */
@@ -50,8 +54,6 @@ export interface LoadOptions {
   rev?: string;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
-  /** Called with each spec version as git hands it over, while the history is still being read. */
-  onSpecBlob?: (id: string, text: string) => void;
 }
 
 /** Resolves PATH (a spec file or a dist-git directory) to the spec file rpmautospec would use. */
@@ -61,8 +63,8 @@ export function specFileFor(path: string, isDirectory: boolean): string {
 }
 
 /**
- * Reads the whole history reachable from HEAD with two git processes side by side: one `git log`
- * and one `cat-file --batch` of the distinct spec and changelog blobs. No process per commit.
+ * Reads the whole history reachable from HEAD with one `git log`; blob contents come later, on
+ * demand, from one `cat-file --batch` process (`fetch`). No process per commit.
  */
 export async function loadHistory(specPath: string, options: LoadOptions = {}): Promise<History> {
   const dir = dirname(specPath);
@@ -81,6 +83,8 @@ export async function loadHistory(specPath: string, options: LoadOptions = {}): 
     commits: new Map(),
     order: [],
     blobs: new Map(),
+    fetch: async () => undefined,
+    close: () => undefined,
     dirty: true,
     workSpec,
     signature: { name: 'Unknown User', email: 'please-configure-git-user@example.com' },
@@ -109,47 +113,37 @@ export async function loadHistory(specPath: string, options: LoadOptions = {}): 
     return { ...empty, top, signature };
   }
 
-  onProgress?.('reading commits and spec versions');
+  onProgress?.('reading commits');
   // One `git log` names every commit and, through a raw diff limited to the spec and changelog
-  // (--sparse --full-history keeps every commit listed), each commit where either changes; the
-  // new blobs stream into one `cat-file --batch` as they appear. No lookup per tree or commit.
-  const specBlobs = new Set<string>();
-  const batch = new BatchReader((id, text) => {
-    if (specBlobs.has(id)) options.onSpecBlob?.(id, text);
-  });
-  let write: (line: string) => void = () => undefined;
-  const requested = new Set<string>();
-  const log = new LogReader(specName, changelogName, (blob, kind) => {
-    if (kind === 'spec') specBlobs.add(blob);
-    if (requested.has(blob)) return;
-    requested.add(blob);
-    write(`${blob}\n`);
-  });
-  await gitPipeline(
+  // (--sparse --full-history keeps every commit listed), each commit where either changes: no lookup
+  // per tree or commit.
+  // Contents are read ahead as the log names them, up to a budget: a small history is read whole
+  // while git still walks it; a large one only as far as its walk goes.
+  const store = new BlobStore(top, signal);
+  const log = new LogReader(specName, changelogName, (blob) => store.prefetch(blob));
+  await gitStream(
     [
       'log', '-z', '--no-show-signature', '--format=%H%x00%P%x00%T%x00%an%x00%ae%x00%ct%x00%B',
       '--raw', '--no-abbrev', '--no-renames', '--root', '--diff-merges=first-parent', '--sparse', '--full-history',
       head, '--', `:(top,literal)${specName}`, `:(top,literal)${changelogName}`,
     ],
-    ['cat-file', '--batch'],
     { cwd: top, signal },
-    (chunk, w) => {
-      write = w;
-      log.push(chunk);
-    },
-    (chunk) => batch.push(chunk),
+    (chunk) => log.push(chunk),
   );
   const { commits, order } = log.finish(head);
-  const blobs = batch.blobs;
   if (rel) await readDirTrees(top, rel, commits, signal);
+  const blobs = store.blobs;
+  const fetch = (ids: readonly string[]): Promise<void> => store.fetch(ids);
+  const close = (): void => store.close();
 
   const diff = await dirtyP;
   if (options.rev !== undefined) {
     // A pinned commit: its own spec, no work tree.
     const spec = commits.get(head)?.specBlob;
-    return { dir, specPath, top, head, commits, order, blobs, dirty: false, workSpec: spec ? (blobs.get(spec) ?? null) : null, signature };
+    if (spec) await fetch([spec]);
+    return { dir, specPath, top, head, commits, order, blobs, fetch, close, dirty: false, workSpec: spec ? (blobs.get(spec) ?? null) : null, signature };
   }
-  return { dir, specPath, top, head, commits, order, blobs, dirty: diff.code !== 0, workSpec, signature };
+  return { dir, specPath, top, head, commits, order, blobs, fetch, close, dirty: diff.code !== 0, workSpec, signature };
 }
 
 /** Fills `dirTree` of every merge and its parents with one `cat-file --batch-check`. */

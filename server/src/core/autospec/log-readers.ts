@@ -1,4 +1,7 @@
+import type { ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { spawnGit } from '../git/exec';
 import type { Commit } from './history';
 
 /** `:100644 100644 <old> <new> M` of a raw diff: the new blob, null when the file is deleted. */
@@ -12,8 +15,7 @@ type Changes = { spec?: string | null; changelog?: string | null };
 
 /**
  * Reads `git log -z --raw --format=<7 fields>` as it streams: 7 NUL-separated fields per commit,
- * then any `:meta` / path pairs of its diff (limited to the spec and the changelog). Each blob the
- * diff names goes to `onBlob` at once, so it can be fetched while git goes on.
+ * then any `:meta` / path pairs of its diff (limited to the spec and the changelog).
  */
 export class LogReader {
   readonly commits = new Map<string, Commit>();
@@ -28,7 +30,8 @@ export class LogReader {
   constructor(
     private readonly specName: string,
     private readonly changelogName: string,
-    private readonly onBlob: (blob: string, kind: 'spec' | 'changelog') => void,
+    /** Each blob a diff names, as soon as it is read (to start reading its content early). */
+    private readonly onBlob?: (blob: string) => void,
   ) {}
 
   push(chunk: Buffer): void {
@@ -43,7 +46,7 @@ export class LogReader {
       const kind = t === this.specName ? 'spec' : t === this.changelogName ? 'changelog' : null;
       if (kind) {
         this.changes.get(this.order[this.order.length - 1])![kind] = this.entry.blob;
-        if (this.entry.blob) this.onBlob(this.entry.blob, kind);
+        if (this.entry.blob) this.onBlob?.(this.entry.blob);
       }
       this.entry = null;
       return;
@@ -118,32 +121,119 @@ export function topologicalOrder(commits: Map<string, Commit>, head: string): st
   return out;
 }
 
-/** Reads `git cat-file --batch` output as it streams: each complete object goes to `onBlob`. */
-export class BatchReader {
-  private pending: Buffer[] = [];
+/**
+ * Blob contents on demand from one long-lived `git cat-file --batch` process: `fetch` writes the ids
+ * not read yet and resolves once every one is in `blobs` (a missing object counts as read, absent).
+ */
+export class BlobStore {
   readonly blobs = new Map<string, string>();
-  constructor(private readonly onBlob: (id: string, text: string) => void) {}
+  private child: ChildProcess | null = null;
+  private pending: Buffer[] = [];
+  /** Ids asked for and not answered yet, in the order asked. */
+  private readonly waiting: string[] = [];
+  private readonly waiters = new Map<string, (() => void)[]>();
+  private failure: Error | null = null;
+  /** Read ahead, while `git log` still runs: ids in the order seen, bytes read so far. */
+  private readonly ahead: string[] = [];
+  private bytes = 0;
+  private closed = false;
 
-  push(chunk: Buffer): void {
+  constructor(
+    private readonly cwd: string,
+    private readonly signal?: AbortSignal,
+    /** How many bytes `prefetch` may read in all (a small history is read whole at once). */
+    private readonly budget = 4 << 20,
+  ) {}
+
+  /** Reads `id` ahead of need, while the budget lasts (at most 64 objects in flight). */
+  prefetch(id: string): void {
+    if (this.blobs.has(id) || this.waiters.has(id) || this.bytes >= this.budget) return;
+    this.ahead.push(id);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.ahead.length && this.waiting.length < 64 && this.bytes < this.budget && !this.closed && !this.failure) {
+      const id = this.ahead.shift()!;
+      if (!this.blobs.has(id) && !this.waiters.has(id)) void this.fetch([id]).catch(() => undefined);
+    }
+  }
+
+  fetch(ids: readonly string[]): Promise<void> {
+    const missing = [...new Set(ids)].filter((id) => !this.blobs.has(id));
+    if (!missing.length) return Promise.resolve();
+    if (this.failure) return Promise.reject(this.failure);
+    const child = this.start();
+    const promises: Promise<void>[] = [];
+    const fresh: string[] = [];
+    for (const id of missing) {
+      let list = this.waiters.get(id);
+      if (!list) {
+        list = [];
+        this.waiters.set(id, list);
+        fresh.push(id);
+        this.waiting.push(id);
+      }
+      promises.push(new Promise<void>((resolve) => list!.push(resolve)));
+    }
+    if (fresh.length) (child.stdin as Writable).write(fresh.join('\n') + '\n');
+    return Promise.all(promises).then(() => {
+      if (this.failure) throw this.failure;
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    this.ahead.length = 0;
+    this.child?.stdin?.end();
+    this.child = null;
+  }
+
+  private start(): ChildProcess {
+    if (this.child) return this.child;
+    const child = spawnGit(['cat-file', '--batch'], { cwd: this.cwd, signal: this.signal });
+    child.stdout!.on('data', (chunk: Buffer) => this.read(chunk));
+    (child.stdin as Writable).on('error', () => undefined);
+    const fail = (e: Error): void => {
+      this.failure ??= e;
+      for (const id of this.waiting.splice(0)) this.answer(id);
+    };
+    child.on('error', fail);
+    child.on('close', (code) => {
+      if (this.waiting.length) fail(new Error(`git cat-file exited (${code}) with ${this.waiting.length} objects unread`));
+    });
+    this.child = child;
+    return child;
+  }
+
+  private answer(id: string): void {
+    for (const resolve of this.waiters.get(id) ?? []) resolve();
+    this.waiters.delete(id);
+  }
+
+  private read(chunk: Buffer): void {
     this.pending.push(chunk);
     let buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
     let pos = 0;
     for (;;) {
       const nl = buf.indexOf(10, pos);
       if (nl < 0) break;
-      const [id, type, size] = buf.toString('latin1', pos, nl).split(' ');
+      const [, type, size] = buf.toString('latin1', pos, nl).split(' ');
+      const id = this.waiting[0];
       if (type === 'missing' || size === undefined) {
         pos = nl + 1;
-        continue;
+      } else {
+        const end = nl + 1 + Number(size);
+        if (end + 1 > buf.length) break;
+        this.blobs.set(id, buf.toString('utf8', nl + 1, end));
+        this.bytes += end - nl - 1;
+        pos = end + 1;
       }
-      const end = nl + 1 + Number(size);
-      if (end + 1 > buf.length) break;
-      const text = buf.toString('utf8', nl + 1, end);
-      this.blobs.set(id, text);
-      this.onBlob(id, text);
-      pos = end + 1;
+      this.waiting.shift();
+      this.answer(id);
     }
     buf = buf.subarray(pos);
     this.pending = buf.length ? [buf] : [];
+    this.pump();
   }
 }

@@ -5,7 +5,7 @@ import { abridgedSpec, evaluatePreamble, type PreambleResult, type SpecVersion }
 import type { Macro } from '../spec/macros';
 import { rpmautospecQuery } from '../spec/rpmspec';
 import { systemMacros } from '../spec/system-macros';
-import { computeAutospec, type AutospecResult } from './compute';
+import { computeAutospec, type AutospecResult, type ComputeMemo } from './compute';
 import { loadHistory, specFileFor, type History, type LoadOptions } from './history';
 
 export interface Autospec {
@@ -159,51 +159,109 @@ function treeWriter(history: History, commit: string): (dir: string) => Promise<
   };
 }
 
-export async function autospecFor(path: string, options: LoadOptions = {}): Promise<Autospec> {
+export interface AutospecOptions extends LoadOptions {
+  /** Every commit's release (a revert's NEVR collision check), not only what the outputs need. */
+  all?: boolean;
+}
+
+export async function autospecFor(path: string, options: AutospecOptions = {}): Promise<Autospec> {
   const specPath = await findSpec(path);
-  // Each version is evaluated as git hands it over: the evaluator works while git is still reading,
-  // once rpm has said which macros its macro files define.
-  let system: ReadonlyMap<string, Macro> | undefined;
-  const systemP = systemMacros().then((m) => (system = m));
-  const evaluated = new Map<string, PreambleResult>();
-  const onSpecBlob = (id: string, text: string): void => {
-    if (system) evaluated.set(id, evaluatePreamble(text, {}, { strict: true, system }));
-  };
-  const history = await loadHistory(specPath, { ...options, onSpecBlob });
-  await systemP;
-  if (history.workSpec === null && !history.head) throw new NoSpecError(`cannot read ${specPath}: no such file`);
+  const systemP = systemMacros();
+  const history = await loadHistory(specPath, options);
+  try {
+    return await computeLazily(history, await systemP, options);
+  } finally {
+    history.close();
+  }
+}
+
+/**
+ * rpmautospec reads no spec version its walk does not reach, and so here: compute as far as the
+ * versions known so far allow (an unknown one stops the walk there), then read and evaluate those the
+ * walk stopped at, and compute again. Each round reads the spec texts of eight times as many commits
+ * below the stopping point as the round before (a long history needs few rounds). What the evaluator vouches
+ * for is final; rpm is asked only about versions the walk reached.
+ */
+async function computeLazily(history: History, system: ReadonlyMap<string, Macro>, options: AutospecOptions): Promise<Autospec> {
+  if (history.workSpec === null && !history.head) throw new NoSpecError(`cannot read ${history.specPath}: no such file`);
   if (!history.top) history.signature = await packager();
   const fileName = basename(history.specPath);
-  const inputs = new Map<string, SpecInput>();
-  for (const c of history.commits.values()) {
-    if (c.specBlob && !inputs.has(c.specBlob)) inputs.set(c.specBlob, { text: history.blobs.get(c.specBlob) ?? '', fileName, checkoutTree: treeWriter(history, c.id) });
-  }
   const workKey = history.workSpec !== null ? `worktree:${history.workSpec}` : null;
-  if (workKey !== null) inputs.set(workKey, { text: history.workSpec!, fileName, sourcedir: history.dir });
-  options.onProgress?.(`evaluating ${inputs.size} spec versions`);
+  const evaluated = new Map<string, PreambleResult>();
+  const specs = new Map<string, SpecVersion | null>();
   const errors = new Map<string, string>();
   const usedTree = new Set<string>();
-  const specs = await evaluateSpecs(inputs, options.signal, errors, usedTree, evaluated, system);
-  // A version read with the commit's tree is the commit's, not the blob's (rpmautospec caches per
-  // commit): evaluate it again for each other tree that holds it.
-  const perTree = new Map<string, SpecInput>();
-  const firstTree = new Map<string, string>();
-  for (const c of history.commits.values()) {
-    if (!c.specBlob || !usedTree.has(c.specBlob)) continue;
-    const first = firstTree.get(c.specBlob);
-    if (first === undefined) firstTree.set(c.specBlob, c.tree);
-    else if (first !== c.tree && !perTree.has(`${c.specBlob}@${c.tree}`)) perTree.set(`${c.specBlob}@${c.tree}`, { ...inputs.get(c.specBlob)!, checkoutTree: treeWriter(history, c.id) });
-  }
-  if (perTree.size) {
-    for (const [k, v] of await evaluateSpecs(perTree, options.signal, errors, undefined, undefined, system)) specs.set(k, v);
-  }
-  const treeOf = new Map([...history.commits.values()].map((c) => [c.id, c.tree]));
-  const lookup = (blob: string, commit?: string): SpecVersion | null => {
-    const tree = commit !== undefined ? treeOf.get(commit) : undefined;
-    const own = tree !== undefined ? specs.get(`${blob}@${tree}`) : undefined;
-    return own !== undefined ? own : (specs.get(blob) ?? null);
+  /** Tree of the commit whose checkout rpm used for a blob (a version read with its tree is that commit's). */
+  const blobTree = new Map<string, string>();
+  const index = new Map(history.order.map((id, i) => [id, i]));
+  const evaluate = (key: string, text: string): PreambleResult => {
+    let r = evaluated.get(key);
+    if (!r) {
+      r = evaluatePreamble(text, {}, { strict: true, system });
+      evaluated.set(key, r);
+      if (r.ok && r.unsure === undefined) specs.set(key, r.value);
+    }
+    return r;
   };
-  const result = computeAutospec(history, lookup);
+  if (workKey !== null) evaluate(workKey, history.workSpec!);
+  const specsOf = (ids: readonly string[]): string[] => ids.map((id) => history.commits.get(id)!.specBlob).filter((b): b is string => b !== null);
+  const memo: ComputeMemo = { releases: new Map(), items: new Map() };
+  let window = 64;
+  await history.fetch(specsOf(history.order.slice(0, window)));
+  let result: AutospecResult;
+  let lookup: (blob: string, commit?: string) => SpecVersion | null;
+  for (;;) {
+    const forRpm = new Map<string, SpecInput>();
+    const unread = new Set<string>();
+    const pending = (blob: string): SpecVersion => ({ version: '', epochVersion: `\0pending ${blob}`, flags: null });
+    lookup = (blob, commit) => {
+      const c = commit !== undefined ? history.commits.get(commit) : undefined;
+      if (blob !== workKey && !specs.has(blob)) {
+        const text = history.blobs.get(blob);
+        if (text === undefined) {
+          if (c) unread.add(c.id);
+          return pending(blob);
+        }
+        evaluate(blob, text);
+      }
+      if (specs.has(blob)) {
+        if (!c || !usedTree.has(blob) || blobTree.get(blob) === c.tree) return specs.get(blob)!;
+        const key = `${blob}@${c.tree}`;
+        if (specs.has(key)) return specs.get(key)!;
+        forRpm.set(key, { text: history.blobs.get(blob)!, fileName, checkoutTree: treeWriter(history, c.id) });
+        return pending(key);
+      }
+      if (!forRpm.has(blob)) {
+        if (blob === workKey) forRpm.set(blob, { text: history.workSpec!, fileName, sourcedir: history.dir });
+        else if (c) {
+          blobTree.set(blob, c.tree);
+          forRpm.set(blob, { text: history.blobs.get(blob)!, fileName, checkoutTree: treeWriter(history, c.id) });
+        }
+      }
+      return pending(blob);
+    };
+    const unreadText = new Set<string>();
+    const textOf = (blob: string): string | undefined => {
+      const t = history.blobs.get(blob);
+      if (t === undefined) unreadText.add(blob);
+      return t;
+    };
+    result = computeAutospec(history, lookup, undefined, { all: options.all, textOf, memo, isPending: (v) => v.epochVersion.startsWith('\0pending ') });
+    const head = history.head ? history.commits.get(history.head) : undefined;
+    if (head?.specBlob) lookup(head.specBlob, head.id);
+    if (workKey !== null) lookup(workKey);
+    if (!unread.size && !unreadText.size && !forRpm.size) break;
+    if (unread.size || unreadText.size) {
+      // The commits the walk stopped at, and the next ones below them (it will likely go on there).
+      const from = Math.min(...[...unread].map((id) => index.get(id)!));
+      window *= 8;
+      await history.fetch([...specsOf([...unread, ...history.order.slice(from, from + window)]), ...unreadText]);
+    }
+    if (forRpm.size) {
+      options.onProgress?.(`asking rpm about ${forRpm.size} spec version${forRpm.size === 1 ? '' : 's'}`);
+      for (const [k, v] of await evaluateSpecs(forRpm, options.signal, errors, usedTree, evaluated, system)) specs.set(k, v);
+    }
+  }
   return { history, result, specs, unparseable: currentUnparseable(history, lookup, specs, errors, workKey) };
 }
 

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 
 /** Thrown when a process exits non-zero (or cannot start); carries its stderr for the message. */
 export class ProcessError extends Error {
@@ -63,68 +63,29 @@ export function run(command: string, args: readonly string[], options: RunOption
 
 /** git with the environment pinned so output is machine-readable whatever the user's locale. */
 export function git(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  return run('git', args, { ...options, env: { ...process.env, ...options.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat' } });
+  return run('git', args, { ...options, env: { ...process.env, ...options.env, ...GIT_ENV } });
 }
 
-/**
- * Two git processes in a pipeline: `producer`'s output is parsed as it streams, and each chunk can
- * feed lines to `consumer`'s stdin (e.g. `git log` → `git cat-file --batch`), whose output streams
- * too. Both run at once; neither output is kept here.
- */
-export function gitPipeline(
-  producer: readonly string[],
-  consumer: readonly string[],
-  options: { cwd: string; signal?: AbortSignal },
-  onChunk: (chunk: Buffer, write: (line: string) => void) => void,
-  /** Sees the consumer's output as it streams (e.g. to work on each blob while git goes on). */
-  onConsumerChunk: (chunk: Buffer) => void,
-): Promise<void> {
-  const env = { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat' };
-  onSpawn?.('git', producer, options.cwd);
-  onSpawn?.('git', consumer, options.cwd);
+const GIT_ENV = { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat' };
+
+/** A git process to talk to (e.g. `cat-file --batch`), logged like every other; the caller reads and writes. */
+export function spawnGit(args: readonly string[], options: { cwd: string; signal?: AbortSignal }): ChildProcess {
+  onSpawn?.('git', args, options.cwd);
+  return spawn('git', args, { cwd: options.cwd, env: { ...process.env, ...GIT_ENV }, signal: options.signal, stdio: ['pipe', 'pipe', 'ignore'] });
+}
+
+/** git whose output is parsed as it streams (a long `git log`), not kept. */
+export function gitStream(args: readonly string[], options: { cwd: string; signal?: AbortSignal }, onChunk: (chunk: Buffer) => void): Promise<void> {
+  onSpawn?.('git', args, options.cwd);
   return new Promise((resolve, reject) => {
-    const a = spawn('git', producer, { cwd: options.cwd, env, signal: options.signal, stdio: ['ignore', 'pipe', 'pipe'] });
-    const b = spawn('git', consumer, { cwd: options.cwd, env, signal: options.signal, stdio: ['pipe', 'pipe', 'pipe'] });
-    let aErr = '';
-    let bErr = '';
-    let pending = '';
-    const write = (line: string): void => {
-      pending += line;
-    };
-    a.stdout.on('data', (chunk: Buffer) => {
-      onChunk(chunk, write);
-      if (pending) {
-        b.stdin.write(pending);
-        pending = '';
-      }
-    });
-    a.stderr.on('data', (d: Buffer) => (aErr += d.toString()));
-    b.stdout.on('data', onConsumerChunk);
-    b.stderr.on('data', (d: Buffer) => (bErr += d.toString()));
-    b.stdin.on('error', () => undefined);
-    let done = 0;
-    let failed = false;
-    const finish = (): void => {
-      if (++done === 2 && !failed) resolve();
-    };
-    const fail = (e: Error): void => {
-      if (failed) return;
-      failed = true;
-      a.kill();
-      b.kill();
-      reject(e);
-    };
-    a.on('error', (e) => fail(new ProcessError(`git: ${e.message}`, null, aErr)));
-    b.on('error', (e) => fail(new ProcessError(`git: ${e.message}`, null, bErr)));
-    a.on('close', (code) => {
-      if (code !== 0) return fail(new ProcessError(`git ${producer[0]} failed (exit ${code}): ${aErr.trim()}`, code, aErr));
-      b.stdin.end(pending);
-      pending = '';
-      finish();
-    });
-    b.on('close', (code) => {
-      if (code !== 0) return fail(new ProcessError(`git ${consumer[0]} failed (exit ${code}): ${bErr.trim()}`, code, bErr));
-      finish();
+    const child = spawn('git', args, { cwd: options.cwd, env: { ...process.env, ...GIT_ENV }, signal: options.signal, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stdout.on('data', onChunk);
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (e) => reject(new ProcessError(`git: ${e.message}`, null, stderr)));
+    child.on('close', (code) => {
+      if (code === 0) resolve();
+      else reject(new ProcessError(`git ${args[0]} failed (exit ${code}): ${stderr.trim()}`, code, stderr));
     });
   });
 }

@@ -39,9 +39,9 @@ export function producedNEVRs(a: Autospec): Map<string, ProducedNEVR> {
   return out;
 }
 
-/** Autospec of a dist-git repository at HEAD, ignoring the work tree. */
+/** Autospec of a dist-git repository at HEAD, ignoring the work tree: every commit's release (for collisions). */
 export async function autospecAtHead(specOrDir: string): Promise<Autospec> {
-  return autospecFor(specOrDir, { rev: 'HEAD' });
+  return autospecFor(specOrDir, { rev: 'HEAD', all: true });
 }
 
 /** The spec's path relative to the repository top (for the same file in a clone). */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../git/exec';
 import { abridgedSpec, AUTORELEASE_PROBE, flagsFromRelease, type SpecVersion } from './preamble';
+import { parseWithRpmBindings } from './rpm-python';
 
 let available: Promise<boolean> | undefined;
 
@@ -126,6 +127,24 @@ export async function rpmautospecQuery(q: RpmQuery): Promise<RpmAnswer | undefin
       `_builddir ${sourcedir}`,
     ];
     const attempt = async (file: string): Promise<{ value: SpecVersion | null; stderr: string }> => {
+      // rpm's bindings in a long-lived process when installed (as rpmautospec parses), else rpmspec.
+      const bound = await parseWithRpmBindings({
+        file,
+        cwd: sourcedir,
+        add: [['_invalid_encoding_terminates_build', '0']],
+        define: [`autorelease(e:s:pb:n) ${AUTORELEASE_PROBE}`],
+        addAfter: [
+          ['autochangelog', '%nil'],
+          ...(py ? ([['__python', `/usr/bin/python${py}`], ['python_sitelib', `/usr/lib/python${py}/site-packages`]] as [string, string][]) : []),
+          ['_sourcedir', sourcedir],
+          ['_builddir', sourcedir],
+        ],
+      });
+      if (bound) {
+        if (!bound.ok || !bound.version) return { value: null, stderr: bound.ok ? '' : bound.log };
+        const { name, epoch, version, release } = bound;
+        return { value: { name, epoch: epoch || undefined, version, epochVersion: epoch ? `${epoch}:${version}` : version, release, flags: flagsFromRelease(release) }, stderr: '' };
+      }
       const r = await run('rpmspec', ['-q', '--srpm', '--qf', '%{name}\\n%|epoch?{%{epoch}}:{}|\\n%{version}\\n%{release}\\n', ...defines.flatMap((d) => ['--define', d]), '--', file], {
         signal: q.signal,
         okCodes: [1],

@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { onSpawn } from '../git/exec';
+
+/**
+ * rpm's own spec parser in one long-lived process, as rpmautospec uses it: Python's rpm bindings
+ * (`python3-rpm`) in-process, `rpm.spec(file)` per request, the macros set exactly as rpmautospec
+ * sets them and `rpm.reloadConfig()` after each parse. One process answers every spec version of a
+ * history, where `rpmspec` costs a process each. Answers go to fd 3, so that whatever a spec prints
+ * (a Lua `io.write`) cannot mix with them.
+ */
+const HELPER = String.raw`
+import json, os, sys, tempfile
+import rpm
+answers = os.fdopen(3, "w")
+for line in sys.stdin:
+    req = json.loads(line)
+    with tempfile.NamedTemporaryFile(mode="w", prefix="gitoverlay-rpmerr-") as errfd:
+        try:
+            rpm.setLogFile(errfd)
+            os.chdir(req["cwd"])
+            for name, value in req["add"]:
+                rpm.addMacro(name, value)
+            for text in req["define"]:
+                rpm.expandMacro("%define " + text)
+            for name, value in req["add_after"]:
+                rpm.addMacro(name, value)
+            h = rpm.spec(req["file"]).sourceHeader
+            res = {"ok": True, "name": h.format("%{name}"), "epoch": h.format("%|epoch?{%{epoch}}:{}|"), "version": h.format("%{version}"), "release": h.format("%{release}")}
+        except Exception:
+            with open(errfd.name, "r", errors="replace", encoding="utf-8") as f:
+                res = {"ok": False, "log": f.read()}
+        finally:
+            rpm.setLogFile(sys.stderr)
+            rpm.reloadConfig()
+    answers.write(json.dumps(res) + "\n")
+    answers.flush()
+`;
+
+export interface ParseRequest {
+  file: string;
+  /** The directory rpm runs in (relative paths in `%(...)`). */
+  cwd: string;
+  /** `rpm.addMacro(name, value)` before the parametric definitions. */
+  add: [string, string][];
+  /** `%define <text>` (parametric macros, which addMacro cannot define). */
+  define: string[];
+  /** `rpm.addMacro(name, value)` after them. */
+  addAfter: [string, string][];
+}
+
+export type ParseAnswer = { ok: true; name: string; epoch: string; version: string; release: string } | { ok: false; log: string };
+
+class Helper {
+  private readonly child: ChildProcess;
+  private readonly queue: { resolve: (a: ParseAnswer) => void; reject: (e: Error) => void }[] = [];
+  private buffer = '';
+  dead = false;
+
+  constructor(python: string) {
+    onSpawn?.(python, ['-c', '<gitoverlay rpm parser>']);
+    this.child = spawn(python, ['-c', HELPER], { stdio: ['pipe', 'ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C.UTF-8' } });
+    const answers = this.child.stdio[3] as Readable;
+    answers.setEncoding('utf8');
+    answers.on('data', (chunk: string) => {
+      this.buffer += chunk;
+      for (let nl = this.buffer.indexOf('\n'); nl >= 0; nl = this.buffer.indexOf('\n')) {
+        const line = this.buffer.slice(0, nl);
+        this.buffer = this.buffer.slice(nl + 1);
+        this.queue.shift()?.resolve(JSON.parse(line) as ParseAnswer);
+        this.idle();
+      }
+    });
+    const fail = (why: string): void => {
+      this.dead = true;
+      for (const q of this.queue.splice(0)) q.reject(new Error(why));
+    };
+    this.child.on('error', (e) => fail(e.message));
+    this.child.on('exit', (code, signal) => fail(`rpm parser exited (${signal ?? code})`));
+    (this.child.stdin as Writable).on('error', () => undefined);
+    this.idle();
+  }
+
+  /** A helper with nothing to do does not keep the process (the CLI) alive. */
+  private idle(): void {
+    const handles = [this.child, this.child.stdin, this.child.stdio[3]] as unknown as { ref?: () => void; unref?: () => void }[];
+    for (const h of handles) (this.queue.length ? h.ref : h.unref)?.call(h);
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  parse(req: ParseRequest): Promise<ParseAnswer> {
+    if (this.dead) return Promise.reject(new Error('rpm parser is gone'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ resolve, reject });
+      this.idle();
+      (this.child.stdin as Writable).write(JSON.stringify({ file: req.file, cwd: req.cwd, add: req.add, define: req.define, add_after: req.addAfter }) + '\n');
+    });
+  }
+}
+
+/** Two parsers: this is a 2-core machine class, and rpm work is CPU-bound. */
+const POOL_SIZE = 2;
+let pool: Promise<Helper[] | null> | undefined;
+
+async function probe(python: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const p = spawn(python, ['-c', 'import rpm'], { stdio: 'ignore' });
+    p.on('error', () => resolve(false));
+    p.on('exit', (code) => resolve(code === 0));
+  });
+}
+
+/** The pool, or null when no Python with rpm bindings is installed (then `rpmspec` is used). */
+function helpers(): Promise<Helper[] | null> {
+  pool ??= (async () => {
+    if (process.env.GITOVERLAY_RPM_PARSER === 'rpmspec') return null;
+    for (const python of ['/usr/bin/python3', 'python3']) {
+      if (await probe(python)) return Array.from({ length: POOL_SIZE }, () => new Helper(python));
+    }
+    return null;
+  })();
+  return pool;
+}
+
+/** Parses with rpm's Python bindings; undefined when they are not installed (or the parser died). */
+export async function parseWithRpmBindings(req: ParseRequest): Promise<ParseAnswer | undefined> {
+  const all = await helpers();
+  const alive = all?.filter((h) => !h.dead) ?? [];
+  if (!alive.length) return undefined;
+  const helper = alive.reduce((a, b) => (b.pending < a.pending ? b : a));
+  try {
+    return await helper.parse(req);
+  } catch {
+    return undefined;
+  }
+}
