@@ -14,7 +14,8 @@ const runs = (cmd, args) => {
   return !r.error && r.status === 0;
 };
 /** PyYAML in the system Python (what the tests run: /usr/bin/python3 first, as a pyenv python3 may lack it). */
-const pyyaml = () => ['/usr/bin/python3', 'python3'].some((py) => (py.startsWith('/') ? existsSync(py) : has(py)) && runs(py, ['-c', 'import yaml']));
+const pythonWith = (module) => () => ['/usr/bin/python3', 'python3'].some((py) => (py.startsWith('/') ? existsSync(py) : has(py)) && runs(py, ['-c', `import ${module}`]));
+const pyyaml = pythonWith('yaml');
 
 /**
  * name: what is checked; present(): is it there; debian/fedora: the packages that bring it; why: who needs
@@ -25,6 +26,15 @@ export const TOOLS = [
   { name: 'make, g++, python3', present: () => has('make') && has('g++') && has('python3'), debian: ['make', 'g++', 'python3'], fedora: ['make', 'gcc-c++', 'python3'], why: "the VS Code (code-server) native modules npm builds", for: ['test', 'start'] },
   { name: 'PyYAML', present: pyyaml, debian: ['python3-yaml'], fedora: ['python3-pyyaml'], why: "tests compare with PyYAML's resolver", for: ['test'] },
   { name: 'rpm, rpmbuild', present: () => has('rpm') && has('rpmbuild'), debian: ['rpm'], fedora: ['rpm', 'rpm-build'], why: 'builds, rpm version comparison', for: ['test'] },
+  {
+    name: "rpm's Python bindings",
+    present: pythonWith('rpm'),
+    debian: ['python3-rpm'],
+    fedora: ['python3-rpm'],
+    why: 'spec versions parsed by rpm in one long-lived process, as rpmautospec parses them',
+    for: ['test'],
+    without: 'each spec version the evaluator declines costs an rpmspec process',
+  },
   { name: 'createrepo_c, modifyrepo_c', present: () => has('createrepo_c') && has('modifyrepo_c'), debian: ['createrepo-c'], fedora: ['createrepo_c'], why: 'repositories of built RPMs', for: ['test'] },
   { name: 'modulemd-validator', present: () => has('modulemd-validator'), debian: ['libmodulemd-tools'], fedora: ['libmodulemd'], why: 'the differential tests against libmodulemd', for: ['test'] },
   { name: 'dnf', present: () => has('dnf'), debian: ['dnf'], fedora: ['dnf'], why: 'buildroot and repository oracles', for: ['test'] },

@@ -31,7 +31,11 @@ interface Recorded {
 }
 
 function cli(...args: string[]): Call {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/gitoverlay.js'), ...args], { encoding: 'utf8' });
+  return cliWith({}, ...args);
+}
+
+function cliWith(env: NodeJS.ProcessEnv, ...args: string[]): Call {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/gitoverlay.js'), ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -80,6 +84,19 @@ describe("how each spec version is parsed: rpmautospec 0.8.5's answers, exactly"
       }
     });
   }
+
+  // rpm is asked through its Python bindings in a long-lived process when python3-rpm is installed,
+  // else through an rpmspec process per attempt: both must give rpmautospec's answers.
+  test('the same releases when rpm is asked through rpmspec processes instead of its Python bindings', { skip: !rpmInstalled && 'rpm is not installed' }, () => {
+    for (const file of files) {
+      const g = JSON.parse(read(join(DIR, file))) as Recorded;
+      const spec = join(base, g.case, 'pkg.spec');
+      for (const mode of ['default', 'lenient'] as const) {
+        const flag = mode === 'lenient' ? ['--no-error-on-unparseable-spec'] : [];
+        same(cliWith({ GITOVERLAY_RPM_PARSER: 'rpmspec' }, 'release', ...flag, spec), g[mode].release, `${g.case} ${mode} release via rpmspec`);
+      }
+    }
+  });
 
   test('an unparseable current spec: exit 1, the message, where, and what rpm said', { skip: !rpmInstalled && 'rpm is not installed' }, () => {
     const repo = join(base, 'msg');
