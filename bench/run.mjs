@@ -98,6 +98,8 @@ if (process.env.BENCH_SOAK !== '0') {
 if (process.env.BENCH_AUTOSPEC !== '0') {
   const { benchAutospec } = await import('./autospec.mjs');
   await benchAutospec();
+  const { benchAutospecReal } = await import('./autospec-real.mjs');
+  await benchAutospecReal();
 }
 
 // Buildroot resolution over a generated 1,000-module index (bench/buildroot.mjs); BENCH_BUILDROOT=0 skips it.

@@ -98,6 +98,21 @@ export const uiTests = [
     },
   },
   {
+    name: 'ui: a diagnostic code in the Problems panel is a link that opens its row of docs/rules.md',
+    timeout: 60_000,
+    async run({ page }) {
+      await quickOpen(page, BROKEN);
+      await page.keyboard.press('Control+Shift+M');
+      const panel = page.locator('.markers-panel');
+      await panel.waitFor({ state: 'visible', timeout: 10_000 });
+      await panel.locator('a', { hasText: 'schema.unknown-key' }).first().click({ timeout: 20_000 });
+      await page.locator('.tabs-container .tab.active', { hasText: 'rules.md' }).first().waitFor({ timeout: 15_000 });
+      // Opened at the code's row: it is on screen.
+      await waitForText(page.locator('.editor-group-container.active .monaco-editor .view-lines').first(), ['schema.unknown-key']);
+      await page.keyboard.press('Control+W');
+    },
+  },
+  {
     name: "ui: running a gitoverlay build task keeps the Problems panel's diagnostics (builds report under an owner of their own)",
     timeout: 90_000,
     async run({ page }) {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { CodeAction, CompletionItem, DocumentSymbol, Hover, Location, MarkupContent } from 'vscode-languageserver-protocol/node';
 import { codesOf, LspClient, positionOf } from './lsp-client';
@@ -96,6 +97,17 @@ describe('language server features over stdio', () => {
     const r = (await client.connection.sendRequest('textDocument/completion', { textDocument: { uri: u }, position })) as CompletionItem[];
     return r ?? [];
   };
+
+  test("each diagnostic's code links to its row of docs/rules.md (the editor shows the code as a link)", async () => {
+    const published = await client.open('file:///tmp/gitoverlay-code-links/module.yaml', NODEJS_20.replace('  license:', '  licence: x\n  license:'));
+    const d = published.diagnostics.find((x) => x.code === 'schema.unknown-key');
+    assert.ok(d?.codeDescription, JSON.stringify(published.diagnostics));
+    const url = new URL(d.codeDescription.href);
+    assert.equal(url.protocol, 'file:');
+    assert.match(url.pathname, /\/docs\/rules\.md$/);
+    const line = Number(/^#L(\d+)$/.exec(url.hash)?.[1]);
+    assert.match(readFileSync(fileURLToPath(url), 'utf8').split('\n')[line - 1], /^\| `schema\.unknown-key` \|/);
+  });
 
   test('completion offers the keys missing at the cursor, required first, with snippets', async () => {
     const u = uri('modules/new.yaml');

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
   CompletionItemKind,
@@ -26,7 +29,38 @@ const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
 const FROM_SEVERITY: Record<number, Diagnostic['severity']> = { 1: 'error', 2: 'warning', 3: 'information', 4: 'hint' };
 
 export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
-  return { range: d.range, severity: SEVERITY[d.severity], code: d.code, source: d.source, message: d.message, data: d.data };
+  const href = ruleHref(d.code);
+  return { range: d.range, severity: SEVERITY[d.severity], code: d.code, ...(href ? { codeDescription: { href } } : {}), source: d.source, message: d.message, data: d.data };
+}
+
+let rules: { url: string; lines: Map<string, number> } | null | undefined;
+
+/**
+ * The code's row in docs/rules.md, shipped beside the server (the VSIX keeps it): the editor shows the
+ * code as a link that opens the table at that line. Undefined for a code the table does not list.
+ */
+export function ruleHref(code: string): string | undefined {
+  if (rules === undefined) {
+    rules = null;
+    // dist/ in the bundles; out/server/src/lsp/ when run from the compiled sources.
+    for (const file of [join(__dirname, '..', 'docs', 'rules.md'), join(__dirname, '..', '..', '..', '..', 'docs', 'rules.md')]) {
+      try {
+        const lines = new Map<string, number>();
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .forEach((line, i) => {
+            const m = /^\| `([^`]+)` \|/.exec(line);
+            if (m && !lines.has(m[1])) lines.set(m[1], i + 1);
+          });
+        rules = { url: pathToFileURL(file).href, lines };
+        break;
+      } catch {
+        /* not there: the next place */
+      }
+    }
+  }
+  const line = rules?.lines.get(code);
+  return line === undefined ? undefined : `${rules!.url}#L${line}`;
 }
 
 /** The editor hands diagnostics back in code-action requests; turn them into the engine's shape. */
