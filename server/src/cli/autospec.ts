@@ -2,11 +2,11 @@ import { chmod, stat, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { changelogText } from '../core/autospec/compute';
 import { processSpec, specFeatures } from '../core/autospec/process';
-import { autospecFor as compute, NoSpecError, unparseableMessage, type Autospec } from '../core/autospec/run';
+import { autospecFor as compute, NoSpecError, unparseableMessage, type Autospec, type AutospecOptions } from '../core/autospec/run';
 
-async function autospecFor(path: string): ReturnType<typeof compute> {
+async function autospecFor(path: string, options: AutospecOptions = {}): ReturnType<typeof compute> {
   try {
-    return await compute(path);
+    return await compute(path, options);
   } catch (err) {
     if (err instanceof NoSpecError) throw new InputError(err.message);
     throw err;
@@ -60,7 +60,8 @@ export async function runRelease(argv: string[]): Promise<CommandResult> {
     allowPositionals: true,
   });
   const path = await target(positionals, RELEASE_USAGE);
-  const a = await autospecFor(path);
+  // As calculate-release: the release walk alone.
+  const a = await autospecFor(path, { changelog: false });
   if (a.unparseable && errorOnUnparseable(values, argv)) return unparseableFailure(a);
   const { result } = a;
   if (values.json) {

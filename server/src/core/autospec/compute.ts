@@ -59,6 +59,8 @@ export function computeAutospec(
     memo?: ComputeMemo;
     /** A version not known yet (its `epochVersion` marks it): what depends on it is not kept. */
     isPending?: (spec: SpecVersion) => boolean;
+    /** false: the release alone (rpmautospec calculate-release walks no changelog); the changelog is then []. */
+    changelog?: boolean;
   } = {},
 ): AutospecResult {
   const memo = options.memo;
@@ -152,7 +154,8 @@ export function computeAutospec(
   } else top = headRelease!;
 
   // Walk down from HEAD along the parent each commit's changelog continues from.
-  let c = history.head ? history.commits.get(history.head) : undefined;
+  if (options.changelog === false) changelog.length = 0;
+  let c = history.head && options.changelog !== false ? history.commits.get(history.head) : undefined;
   let removedAbove = false;
   while (c) {
     const parents = c.parents.map((p) => history.commits.get(p)).filter((p): p is Commit => p !== undefined);

@@ -1,7 +1,7 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { git, gitStream, ProcessError } from '../git/exec';
-import { BlobStore, LogReader } from './log-readers';
+import { BlobStore, LogReader, subtree, writeTree } from './log-readers';
 
 /** One commit as rpmautospec sees it. */
 export interface Commit {
@@ -39,6 +39,8 @@ export interface History {
   blobs: Map<string, string>;
   /** Reads these blobs into `blobs`, through one `git cat-file --batch` kept for the walk. */
   fetch(ids: readonly string[]): Promise<void>;
+  /** Writes a commit's dist-git directory (the spec's) into `dir`, as rpmautospec checks it out. */
+  checkout(commit: string, dir: string): Promise<void>;
   /** Ends that process. */
   close(): void;
   /** Work tree differs from HEAD (tracked files). */
@@ -84,6 +86,7 @@ export async function loadHistory(specPath: string, options: LoadOptions = {}): 
     order: [],
     blobs: new Map(),
     fetch: async () => undefined,
+    checkout: async () => undefined,
     close: () => undefined,
     dirty: true,
     workSpec,
@@ -135,15 +138,20 @@ export async function loadHistory(specPath: string, options: LoadOptions = {}): 
   const blobs = store.blobs;
   const fetch = (ids: readonly string[]): Promise<void> => store.fetch(ids);
   const close = (): void => store.close();
+  const checkout = async (commit: string, target: string): Promise<void> => {
+    const c = commits.get(commit);
+    const tree = c ? await subtree(store, c.tree, rel) : null;
+    if (tree) await writeTree(store, tree, target);
+  };
 
   const diff = await dirtyP;
   if (options.rev !== undefined) {
     // A pinned commit: its own spec, no work tree.
     const spec = commits.get(head)?.specBlob;
     if (spec) await fetch([spec]);
-    return { dir, specPath, top, head, commits, order, blobs, fetch, close, dirty: false, workSpec: spec ? (blobs.get(spec) ?? null) : null, signature };
+    return { dir, specPath, top, head, commits, order, blobs, fetch, checkout, close, dirty: false, workSpec: spec ? (blobs.get(spec) ?? null) : null, signature };
   }
-  return { dir, specPath, top, head, commits, order, blobs, fetch, close, dirty: diff.code !== 0, workSpec, signature };
+  return { dir, specPath, top, head, commits, order, blobs, fetch, checkout, close, dirty: diff.code !== 0, workSpec, signature };
 }
 
 /** Fills `dirTree` of every merge and its parents with one `cat-file --batch-check`. */

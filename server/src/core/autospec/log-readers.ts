@@ -1,5 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
+import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { spawnGit } from '../git/exec';
 import type { Commit } from './history';
@@ -159,8 +161,19 @@ export class BlobStore {
     }
   }
 
-  fetch(ids: readonly string[]): Promise<void> {
-    const missing = [...new Set(ids)].filter((id) => !this.blobs.has(id));
+  /** Objects read as bytes (trees, files of a checkout), by id. */
+  readonly objects = new Map<string, { type: string; data: Buffer }>();
+  private readonly asBytes = new Set<string>();
+
+  /** Reads objects as bytes (a tree, any file), through the same process. */
+  async readObjects(ids: readonly string[]): Promise<Map<string, { type: string; data: Buffer } | null>> {
+    for (const id of ids) if (!this.objects.has(id)) this.asBytes.add(id);
+    await this.fetch(ids.filter((id) => !this.objects.has(id)), true);
+    return new Map(ids.map((id) => [id, this.objects.get(id) ?? null]));
+  }
+
+  fetch(ids: readonly string[], bytes = false): Promise<void> {
+    const missing = [...new Set(ids)].filter((id) => (bytes ? !this.objects.has(id) : !this.blobs.has(id)));
     if (!missing.length) return Promise.resolve();
     if (this.failure) return Promise.reject(this.failure);
     const child = this.start();
@@ -225,7 +238,8 @@ export class BlobStore {
       } else {
         const end = nl + 1 + Number(size);
         if (end + 1 > buf.length) break;
-        this.blobs.set(id, buf.toString('utf8', nl + 1, end));
+        if (this.asBytes.delete(id)) this.objects.set(id, { type, data: Buffer.from(buf.subarray(nl + 1, end)) });
+        else this.blobs.set(id, buf.toString('utf8', nl + 1, end));
         this.bytes += end - nl - 1;
         pos = end + 1;
       }
@@ -236,4 +250,51 @@ export class BlobStore {
     this.pending = buf.length ? [buf] : [];
     this.pump();
   }
+}
+
+/**
+ * Writes the tree `treeId` into `dir` as rpmautospec checks a commit out (regular files with their
+ * mode, symlinks as symlinks, subdirectories; submodules skipped), reading every object through the
+ * store's one cat-file process: no git process per checkout.
+ */
+export async function writeTree(store: BlobStore, treeId: string, dir: string): Promise<void> {
+  const tree = (await store.readObjects([treeId])).get(treeId);
+  if (!tree || tree.type !== 'tree') return;
+  const entries = parseTree(tree.data, treeId.length / 2);
+  await mkdir(dir, { recursive: true });
+  const objects = await store.readObjects(entries.filter((e) => e.mode !== '160000').map((e) => e.id));
+  for (const e of entries) {
+    const target = join(dir, e.name);
+    if (e.mode === '40000') await writeTree(store, e.id, target);
+    else if (e.mode === '120000') await symlink(objects.get(e.id)?.data.toString() ?? '', target).catch(() => undefined);
+    else if (e.mode !== '160000') {
+      await writeFile(target, objects.get(e.id)?.data ?? Buffer.alloc(0));
+      await chmod(target, e.mode === '100755' ? 0o755 : 0o644);
+    }
+  }
+}
+
+/** A git tree object's entries: `<mode> <name>\0<id bytes>`. */
+function parseTree(data: Buffer, idBytes: number): { mode: string; name: string; id: string }[] {
+  const out: { mode: string; name: string; id: string }[] = [];
+  let pos = 0;
+  while (pos < data.length) {
+    const space = data.indexOf(32, pos);
+    const nul = data.indexOf(0, space);
+    out.push({ mode: data.toString('latin1', pos, space), name: data.toString('utf8', space + 1, nul), id: data.toString('hex', nul + 1, nul + 1 + idBytes) });
+    pos = nul + 1 + idBytes;
+  }
+  return out;
+}
+
+/** The id of the tree at `path` (a/b/c) under `treeId`, null when there is none. */
+export async function subtree(store: BlobStore, treeId: string, path: string): Promise<string | null> {
+  let id: string | null = treeId;
+  for (const part of path ? path.split('/') : []) {
+    const tree = (await store.readObjects([id!])).get(id!);
+    if (!tree || tree.type !== 'tree') return null;
+    id = parseTree(tree.data, id!.length / 2).find((e) => e.name === part && e.mode === '40000')?.id ?? null;
+    if (id === null) return null;
+  }
+  return id;
 }

@@ -145,23 +145,14 @@ async function packager(): Promise<{ name: string; email: string }> {
 
 /** Writes the dist-git directory of a commit (its whole tree there) into `dir`, as rpmautospec checks it out. */
 function treeWriter(history: History, commit: string): (dir: string) => Promise<void> {
-  return async (dir) => {
-    const top = history.top!;
-    const rel = relative(top, history.dir).split(sep).join('/');
-    const index = join(dir, '.gitoverlay-index');
-    const env = { ...process.env, GIT_INDEX_FILE: index };
-    try {
-      await git(['read-tree', rel ? `${commit}:${rel}` : `${commit}^{tree}`], { cwd: top, env });
-      await git(['checkout-index', '-a', '-f', `--prefix=${dir}/`], { cwd: top, env });
-    } finally {
-      await rm(index, { force: true });
-    }
-  };
+  return (dir) => history.checkout(commit, dir);
 }
 
 export interface AutospecOptions extends LoadOptions {
   /** Every commit's release (a revert's NEVR collision check), not only what the outputs need. */
   all?: boolean;
+  /** false: the release alone, as `rpmautospec calculate-release` (no changelog walk, fewer versions read). */
+  changelog?: boolean;
 }
 
 export async function autospecFor(path: string, options: AutospecOptions = {}): Promise<Autospec> {
@@ -246,7 +237,7 @@ async function computeLazily(history: History, system: ReadonlyMap<string, Macro
       if (t === undefined) unreadText.add(blob);
       return t;
     };
-    result = computeAutospec(history, lookup, undefined, { all: options.all, textOf, memo, isPending: (v) => v.epochVersion.startsWith('\0pending ') });
+    result = computeAutospec(history, lookup, undefined, { all: options.all, changelog: options.changelog, textOf, memo, isPending: (v) => v.epochVersion.startsWith('\0pending ') });
     const head = history.head ? history.commits.get(history.head) : undefined;
     if (head?.specBlob) lookup(head.specBlob, head.id);
     if (workKey !== null) lookup(workKey);
