@@ -12,7 +12,7 @@ import type { Trust } from './trust';
  * state, with progress and cancellation, refused in an untrusted workspace.
  */
 export class AutospecService {
-  private readonly cache = new Map<string, { key: string; value: Autospec }>();
+  private readonly cache = new Map<string, { key: string; value: Autospec; full: boolean }>();
   private readonly running = new Map<string, Promise<Autospec>>();
   /** rpmautospec's default: an unparseable current spec is an error, not a release computed without it. */
   errorOnUnparseable = true;
@@ -54,31 +54,36 @@ export class AutospecService {
     return createHash('sha1').update(`${head}\0${status}\0${text ?? ''}`).digest('hex');
   }
 
-  /** The walk for a spec, from the cache when HEAD and the work tree are unchanged. */
-  async get(specPath: string, text?: string): Promise<Autospec> {
+  /**
+   * The walk for a spec, from the cache when HEAD and the work tree are unchanged. `full: false` (the
+   * lens): the release alone, as rpmautospec calculate-release walks it; a full walk serves it too.
+   */
+  async get(specPath: string, text?: string, full = true): Promise<Autospec> {
     if (!this.trust.trusted) throw new UntrustedError();
     const key = await this.stateKey(specPath, text);
     const hit = this.cache.get(specPath);
-    if (hit && hit.key === key) return hit.value;
-    const pending = this.running.get(specPath);
+    if (hit && hit.key === key && (hit.full || !full)) return hit.value;
+    const id = `${specPath}\0${full}`;
+    const pending = this.running.get(id) ?? (full ? undefined : this.running.get(`${specPath}\0true`));
     if (pending) return pending;
-    const work = this.walk(specPath).then(
+    const work = this.walk(specPath, full).then(
       (value) => {
-        this.cache.set(specPath, { key, value });
-        this.running.delete(specPath);
+        const now = this.cache.get(specPath);
+        if (!(now && now.key === key && now.full && !full)) this.cache.set(specPath, { key, value, full });
+        this.running.delete(id);
         this.onComputed(specPath);
         return value;
       },
       (err) => {
-        this.running.delete(specPath);
+        this.running.delete(id);
         throw err;
       },
     );
-    this.running.set(specPath, work);
+    this.running.set(id, work);
     return work;
   }
 
-  private async walk(specPath: string): Promise<Autospec> {
+  private async walk(specPath: string, full: boolean): Promise<Autospec> {
     const abort = new AbortController();
     let progress: Awaited<ReturnType<Connection['window']['createWorkDoneProgress']>> | undefined;
     // A history walk on a big repository shows progress and can be cancelled from the notification.
@@ -93,7 +98,7 @@ export class AutospecService {
       );
     }, 300);
     try {
-      return await autospecFor(specPath, { signal: abort.signal, onProgress: (m) => progress?.report(m) });
+      return await autospecFor(specPath, { signal: abort.signal, onProgress: (m) => progress?.report(m), changelog: full });
     } finally {
       clearTimeout(timer);
       progress?.done();

@@ -36,7 +36,7 @@ export function registerLensHandlers(ctx: ServerContext): void {
     const data = lens.data as { uri: string; kind: string } | undefined;
     if (!data || data.kind !== 'nevr') return lens;
     try {
-      const a = await autospec.get(fsPath(data.uri));
+      const a = await autospec.get(fsPath(data.uri), undefined, false);
       // The walk may be shared with other requests; a cancelled one just stops waiting for it.
       if (token.isCancellationRequested) return cancelled();
       const refused = autospec.unparseable(fsPath(data.uri));
@@ -45,8 +45,12 @@ export function registerLensHandlers(ctx: ServerContext): void {
         return lens;
       }
       const text = documents.get(data.uri)?.getText() ?? a.history.workSpec ?? '';
+      // The name as rpm read the current version (the walk evaluated it with this machine's macros),
+      // else as the evaluator reads the editor's text.
+      const head = a.history.head ? a.history.commits.get(a.history.head) : undefined;
+      const current = a.history.dirty || !head ? a.specs.get(`worktree:${a.history.workSpec}`) : head.specBlob ? a.specs.get(head.specBlob) : undefined;
       const pre = evaluatePreamble(text);
-      const name = pre.ok ? (pre.value.name ?? '?') : '?';
+      const name = current?.name ?? (pre.ok ? pre.value.name : undefined) ?? '?';
       const nevr = a.result.epochVersion === null ? `${name}: version unknown` : `${name}-${a.result.epochVersion}-${a.result.release}`;
       lens.command = {
         title: `${nevr}${a.history.dirty ? ' (with uncommitted changes)' : ''}`,
