@@ -3,6 +3,7 @@ import { basename, join, relative, sep } from 'node:path';
 import { git, run } from '../git/exec';
 import { abridgedSpec, evaluatePreamble, type PreambleResult, type SpecVersion } from '../spec/preamble';
 import type { Macro } from '../spec/macros';
+import { startRpmParsers } from '../spec/rpm-python';
 import { rpmautospecQuery } from '../spec/rpmspec';
 import { systemMacros } from '../spec/system-macros';
 import { computeAutospec, type AutospecResult, type ComputeMemo } from './compute';
@@ -158,6 +159,8 @@ export interface AutospecOptions extends LoadOptions {
 export async function autospecFor(path: string, options: AutospecOptions = {}): Promise<Autospec> {
   const specPath = await findSpec(path);
   const systemP = systemMacros();
+  // rpm may be needed: its parsers load while git runs.
+  startRpmParsers();
   const history = await loadHistory(specPath, options);
   try {
     return await computeLazily(history, await systemP, options);

@@ -13,6 +13,8 @@ const HELPER = String.raw`
 import json, os, sys, tempfile
 import rpm
 answers = os.fdopen(3, "w")
+answers.write(json.dumps({"python": "%d.%d" % sys.version_info[:2]}) + "\n")
+answers.flush()
 for line in sys.stdin:
     req = json.loads(line)
     with tempfile.NamedTemporaryFile(mode="w", prefix="gitoverlay-rpmerr-") as errfd:
@@ -53,12 +55,16 @@ export type ParseAnswer = { ok: true; name: string; epoch: string; version: stri
 
 class Helper {
   private readonly child: ChildProcess;
+  /** X.Y of its Python once it has imported rpm (rpmautospec defines %__python from it), null if it could not. */
+  readonly ready: Promise<string | null>;
+  private hello: ((python: string | null) => void) | null = null;
   private readonly queue: { resolve: (a: ParseAnswer) => void; reject: (e: Error) => void }[] = [];
   private buffer = '';
   dead = false;
 
   constructor(python: string) {
     onSpawn?.(python, ['-c', '<gitoverlay rpm parser>']);
+    this.ready = new Promise((resolve) => (this.hello = resolve));
     this.child = spawn(python, ['-c', HELPER], { stdio: ['pipe', 'ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C.UTF-8' } });
     const answers = this.child.stdio[3] as Readable;
     answers.setEncoding('utf8');
@@ -67,12 +73,19 @@ class Helper {
       for (let nl = this.buffer.indexOf('\n'); nl >= 0; nl = this.buffer.indexOf('\n')) {
         const line = this.buffer.slice(0, nl);
         this.buffer = this.buffer.slice(nl + 1);
+        if (this.hello) {
+          this.hello((JSON.parse(line) as { python: string }).python);
+          this.hello = null;
+          continue;
+        }
         this.queue.shift()?.resolve(JSON.parse(line) as ParseAnswer);
         this.idle();
       }
     });
     const fail = (why: string): void => {
       this.dead = true;
+      this.hello?.(null);
+      this.hello = null;
       for (const q of this.queue.splice(0)) q.reject(new Error(why));
     };
     this.child.on('error', (e) => fail(e.message));
@@ -105,29 +118,30 @@ class Helper {
 const POOL_SIZE = 2;
 let pool: Promise<Helper[] | null> | undefined;
 
-async function probe(python: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const p = spawn(python, ['-c', 'import rpm'], { stdio: 'ignore' });
-    p.on('error', () => resolve(false));
-    p.on('exit', (code) => resolve(code === 0));
-  });
-}
-
-/** The pool, or null when no Python with rpm bindings is installed (then `rpmspec` is used). */
-function helpers(): Promise<Helper[] | null> {
-  pool ??= (async () => {
-    if (process.env.GITOVERLAY_RPM_PARSER === 'rpmspec') return null;
+/** Starts the parsers (a walk calls it first, so that Python and rpm load while git runs). */
+export function startRpmParsers(): void {
+  if (pool || process.env.GITOVERLAY_RPM_PARSER === 'rpmspec') return;
+  pool = (async () => {
     for (const python of ['/usr/bin/python3', 'python3']) {
-      if (await probe(python)) return Array.from({ length: POOL_SIZE }, () => new Helper(python));
+      const first = new Helper(python);
+      if ((await first.ready) === null) continue;
+      return [first, ...Array.from({ length: POOL_SIZE - 1 }, () => new Helper(python))];
     }
     return null;
   })();
-  return pool;
+}
+
+/** X.Y of the Python the parsers run, null when no Python with rpm's bindings is installed. */
+export async function rpmParserPython(): Promise<string | null> {
+  startRpmParsers();
+  const all = await (pool ?? Promise.resolve(null));
+  return all ? all[0].ready : null;
 }
 
 /** Parses with rpm's Python bindings; undefined when they are not installed (or the parser died). */
 export async function parseWithRpmBindings(req: ParseRequest): Promise<ParseAnswer | undefined> {
-  const all = await helpers();
+  startRpmParsers();
+  const all = await (pool ?? Promise.resolve(null));
   const alive = all?.filter((h) => !h.dead) ?? [];
   if (!alive.length) return undefined;
   const helper = alive.reduce((a, b) => (b.pending < a.pending ? b : a));

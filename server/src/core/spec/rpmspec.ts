@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../git/exec';
 import { abridgedSpec, AUTORELEASE_PROBE, flagsFromRelease, type SpecVersion } from './preamble';
-import { parseWithRpmBindings } from './rpm-python';
+import { parseWithRpmBindings, rpmParserPython } from './rpm-python';
 
 let available: Promise<boolean> | undefined;
 
@@ -108,8 +108,10 @@ export interface RpmAnswer {
  * macros are rpmautospec's (specparser.py `RPMSpecParser._query`). `undefined` when rpm is not installed.
  */
 export async function rpmautospecQuery(q: RpmQuery): Promise<RpmAnswer | undefined> {
-  if (!(await rpmspecAvailable())) return undefined;
-  const py = await python();
+  // rpm's bindings when installed (their Python names %__python), else rpmspec processes.
+  const bound = await rpmParserPython();
+  if (bound === null && !(await rpmspecAvailable())) return undefined;
+  const py = bound ?? (await python());
   const work = await mkdtemp(join(tmpdir(), 'rpmautospec-'));
   const side = await mkdtemp(join(tmpdir(), 'rpmautospec-abridged-'));
   try {
