@@ -71,9 +71,33 @@ function toItems(answer: Answer): BuildrootItem[] {
   return items;
 }
 
-export function registerBuildrootView(context: vscode.ExtensionContext, client: LanguageClient, showPreview: (text: string, name: string) => Promise<void>): BuildrootView {
+const BUILDROOT_SCHEME = 'gitoverlay-buildroot';
+
+/** The buildroot report as a read-only document beside the editor (nothing to save on close). */
+class BuildrootReports implements vscode.TextDocumentContentProvider {
+  private readonly texts = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? '';
+  }
+
+  async show(text: string, name: string): Promise<void> {
+    const uri = vscode.Uri.from({ scheme: BUILDROOT_SCHEME, path: `/${name}` });
+    this.texts.set(uri.toString(), text);
+    this.changed.fire(uri);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+  }
+}
+
+export function registerBuildrootView(context: vscode.ExtensionContext, client: LanguageClient): BuildrootView {
   const view = new BuildrootView(client);
+  const reports = new BuildrootReports();
+  const showPreview = (text: string, name: string): Promise<void> => reports.show(text, name);
   context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(BUILDROOT_SCHEME, reports),
     vscode.window.registerTreeDataProvider('gitoverlay.buildroot', view),
     vscode.window.onDidChangeActiveTextEditor((e) => e && void view.refresh(e.document.uri)),
     vscode.workspace.onDidSaveTextDocument(() => void view.refresh()),

@@ -1,60 +1,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { failed, request, type BuildResult, type ComponentBuild } from './requests';
+import { BuildsView } from './builds-view';
+import { failed, request, type BuildResult } from './requests';
 import { showSummary } from './notify-user';
 import { buildSummary } from './summaries';
 import { refusedUntrusted } from './trust';
 
 export type { BuildResult } from './requests';
-
-const ICON: Record<ComponentBuild['status'], string> = { built: 'pass', reused: 'history', failed: 'error', kept: 'circle-outline', skipped: 'dash' };
-
-export class BuildItem extends vscode.TreeItem {
-  constructor(label: string, readonly children: BuildItem[] = [], description?: string, icon?: string, command?: vscode.Command) {
-    super(label, children.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-    this.description = description;
-    if (icon) this.iconPath = new vscode.ThemeIcon(icon);
-    if (command) this.command = command;
-  }
-}
-
-/** The "Builds" view: the last build of each overlay, its components, their RPMs and logs. */
-export class BuildsView implements vscode.TreeDataProvider<BuildItem> {
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChangeTreeData = this.changed.event;
-  readonly results = new Map<string, BuildResult>();
-
-  getTreeItem(item: BuildItem): vscode.TreeItem {
-    return item;
-  }
-
-  getChildren(item?: BuildItem): BuildItem[] {
-    if (item) return item.children;
-    if (this.results.size === 0) return [new BuildItem('No build yet: run "gitoverlay: Build…"')];
-    return [...this.results].map(([file, r]) => {
-      const comps = r.components.map((c) => {
-        const open = (p: string): vscode.Command => ({ command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(p)] });
-        const children = [
-          ...(c.log ? [new BuildItem('build log', [], path.basename(c.log), 'output', open(c.log))] : []),
-          ...c.files.map((f) => new BuildItem(path.basename(f), [], undefined, 'package')),
-          ...(c.error ? [new BuildItem(c.error, [], undefined, 'warning')] : []),
-          ...(c.pendingArches.length ? [new BuildItem(`pending: ${c.pendingArches.join(', ')}`, [], undefined, 'clock')] : []),
-        ];
-        const node = new BuildItem(c.name, children, `${c.status} ${c.nevr}`, ICON[c.status]);
-        node.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
-        return node;
-      });
-      const where = r.ok ? r.repo ?? '' : `failed; served: ${r.repo ?? 'none'}; partial: ${r.partial ?? 'none'}`;
-      return new BuildItem(vscode.workspace.asRelativePath(file), comps, where, r.ok ? 'repo' : 'error');
-    });
-  }
-
-  set(file: string, result: BuildResult): void {
-    this.results.set(file, result);
-    this.changed.fire();
-  }
-}
+export { BuildsView } from './builds-view';
 
 function overlayUri(given?: string | vscode.Uri): vscode.Uri | undefined {
   if (given) return typeof given === 'string' ? vscode.Uri.parse(given) : given;
@@ -108,10 +62,56 @@ class BuildTaskProvider implements vscode.TaskProvider {
   }
 }
 
+/** Runs a build from the editor: the view shows it running, with its cancel; the result replaces it. */
+async function runBuild(client: LanguageClient, view: BuildsView, uri: vscode.Uri, components: string[]): Promise<BuildResult | undefined> {
+  const file = uri.fsPath;
+  const previous = view.results.get(file);
+  const previousAt = view.finishedAt(file);
+  const cancel = new vscode.CancellationTokenSource();
+  view.start(file, components, () => cancel.cancel());
+  try {
+    const r = (await client.sendRequest('gitoverlay/build', { uri: uri.toString(), components }, cancel.token)) as BuildResult | { error: string };
+    if (failed(r)) {
+      view.abandon(file, previous, previousAt);
+      void vscode.window.showErrorMessage(`gitoverlay: ${cancel.token.isCancellationRequested ? 'build cancelled' : r.error}`);
+      return undefined;
+    }
+    view.set(file, r);
+    void showSummary(buildSummary(r));
+    return r;
+  } catch (err) {
+    view.abandon(file, previous, previousAt);
+    void vscode.window.showErrorMessage(`gitoverlay: ${cancel.token.isCancellationRequested ? 'build cancelled' : (err as Error).message}`);
+    return undefined;
+  } finally {
+    cancel.dispose();
+  }
+}
+
+/** `.gitoverlay/last-build.json` (written by every CLI build, the tasks' too) into the view. */
+async function loadLastBuild(view: BuildsView, u: vscode.Uri, onlyIfUnknown = false): Promise<void> {
+  try {
+    const r = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(u)).toString('utf8')) as BuildResult & { overlay?: string };
+    const file = r.overlay ?? vscode.Uri.joinPath(u, '..', '..', 'overlay.yml').fsPath;
+    if (onlyIfUnknown && view.finishedAt(file) !== undefined) return;
+    view.set(file, r);
+  } catch {
+    /* half-written: the next change event brings the whole file */
+  }
+}
+
+const RPM_SCHEME = 'gitoverlay-rpm';
+
 export function registerBuilds(context: vscode.ExtensionContext, client: LanguageClient): BuildsView {
-  const view = new BuildsView();
+  const view = new BuildsView(context.workspaceState);
   const cli = context.asAbsolutePath(path.join('dist', 'cli.js'));
+  const watcher = vscode.workspace.createFileSystemWatcher('**/.gitoverlay/last-build.json');
+  watcher.onDidChange((u) => void loadLastBuild(view, u));
+  watcher.onDidCreate((u) => void loadLastBuild(view, u));
+  // Builds made while the window was closed (CLI, tasks) show up too.
+  void vscode.workspace.findFiles('**/.gitoverlay/last-build.json', '**/node_modules/**', 50).then((found) => found.forEach((u) => void loadLastBuild(view, u, true)));
   context.subscriptions.push(
+    watcher,
     vscode.window.registerTreeDataProvider('gitoverlay.builds', view),
     vscode.tasks.registerTaskProvider('gitoverlay', new BuildTaskProvider(cli, client)),
     vscode.commands.registerCommand('gitoverlay.build', async (given?: string | vscode.Uri, components?: string[]) => {
@@ -128,27 +128,26 @@ export function registerBuilds(context: vscode.ExtensionContext, client: Languag
         if (!pick) return;
         chosen = pick.all ? [] : [pick.label];
       }
-      const r = await request(client, 'gitoverlay/build', { uri: uri.toString(), components: chosen });
-      if (failed(r)) return void vscode.window.showErrorMessage(`gitoverlay: ${r.error}`);
-      view.set(uri.fsPath, r);
-      void showSummary(buildSummary(r));
-      return r;
+      return runBuild(client, view, uri, chosen);
     }),
-    // Builds run as tasks (the CLI in a terminal) report through .gitoverlay/last-build.json.
-    ...(() => {
-      const w = vscode.workspace.createFileSystemWatcher('**/.gitoverlay/last-build.json');
-      const load = async (u: vscode.Uri) => {
-        try {
-          const r = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(u)).toString('utf8')) as BuildResult & { overlay?: string };
-          view.set(r.overlay ?? vscode.Uri.joinPath(u, '..', '..', 'overlay.yml').fsPath, r);
-        } catch {
-          /* half-written: the next change event brings the whole file */
-        }
-      };
-      w.onDidChange(load);
-      w.onDidCreate(load);
-      return [w];
-    })(),
+    vscode.commands.registerCommand('gitoverlay.cancelBuild', (item?: { file?: string }) => {
+      if (item?.file) view.cancel(item.file);
+    }),
+    vscode.commands.registerCommand('gitoverlay.rebuild', (item?: { file?: string }) => {
+      if (item?.file) return vscode.commands.executeCommand('gitoverlay.build', vscode.Uri.file(item.file), []);
+    }),
+    // A built package, read-only: its header and file list.
+    vscode.workspace.registerTextDocumentContentProvider(RPM_SCHEME, {
+      provideTextDocumentContent: async (u) => {
+        const r = await request(client, 'gitoverlay/rpmInfo', { path: u.path });
+        return failed(r) ? `gitoverlay: ${r.error}\n` : r.text;
+      },
+    }),
+    vscode.commands.registerCommand('gitoverlay.showRpm', async (file: string) => {
+      if (refusedUntrusted('not reading the package', 'reading it runs rpm')) return;
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: RPM_SCHEME, path: file }));
+      await vscode.window.showTextDocument(doc, { preview: true });
+    }),
     vscode.commands.registerCommand('gitoverlay.revert', (target?: string | vscode.Uri, scripted?: { commit: string; bump?: boolean; allow?: boolean; push?: boolean }) => revert(client, target, scripted)),
   );
   return view;

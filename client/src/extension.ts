@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ViewColumn, window, workspace, type ExtensionContext } from 'vscode';
+import { workspace, type ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { registerBuilds, type BuildsView } from './builds';
 import { registerBuildrootView, type BuildrootView } from './buildroot-view';
@@ -38,11 +38,7 @@ export async function activate(context: ExtensionContext): Promise<GitoverlayApi
   client = new LanguageClient('gitoverlay', 'gitoverlay', serverOptions, clientOptions);
   await client.start();
   const previews = registerPreviews(context, client);
-  const buildroot = registerBuildrootView(context, client, async (text, name) => {
-    const doc = await workspace.openTextDocument({ content: text, language: 'plaintext' });
-    await window.showTextDocument(doc, { viewColumn: ViewColumn.Beside, preview: true });
-    void name;
-  });
+  const buildroot = registerBuildrootView(context, client);
   // Once trusted, what said "not trusted" is computed: the server refreshes its lenses, open previews reload.
   context.subscriptions.push(
     workspace.onDidGrantWorkspaceTrust(async () => {

@@ -48,6 +48,8 @@ export interface Requests {
   'gitoverlay/push': [{ uri: string }, Answer<{ ok: boolean; summary: string }>];
   /** Resolve an overlay's components (clones mirrors: only on request). */
   'gitoverlay/resolve': [{ uri: string }, Answer<{ components: ResolvedComponent[] }>];
+  /** A built package's header and file list (`rpm -qp --info --list`), for the Builds view. */
+  'gitoverlay/rpmInfo': [{ path: string }, Answer<{ text: string }>];
 }
 
 export type RequestMethod = keyof Requests;
@@ -75,4 +77,5 @@ export const PARAMS: { [M in RequestMethod]: Record<string, ParamType> | null } 
   'gitoverlay/revertApply': { uri: 'string', commit: 'string', bumpOnCollision: 'boolean?', allowCollision: 'boolean?' },
   'gitoverlay/push': { uri: 'string' },
   'gitoverlay/resolve': { uri: 'string' },
+  'gitoverlay/rpmInfo': { path: 'string' },
 };

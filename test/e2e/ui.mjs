@@ -158,4 +158,50 @@ export const uiTests = [
       await waitForText(page.locator('.notifications-toasts'), ['reverted; the next build is python-demo-1.0-2', '[bump release: 2]'], 30_000);
     },
   },
+  {
+    name: 'ui: the spec editor title shows "Preview Generated Spec" as an icon, not a wide label',
+    timeout: 60_000,
+    async run({ page }) {
+      await quickOpen(page, 'dist-git/python-demo/python-demo.spec');
+      const action = page.locator('.editor-group-container.active .editor-actions .action-label[aria-label^="Preview Generated Spec"]').first();
+      await action.waitFor({ state: 'visible', timeout: 15_000 });
+      assert.match(await action.getAttribute('class'), /codicon-open-preview/);
+      assert.equal((await action.innerText()).trim(), '', 'an icon, no text');
+    },
+  },
+  {
+    name: 'ui: Preview Buildroot opens a read-only document that closes without asking to save',
+    timeout: 60_000,
+    async run({ page }) {
+      await quickOpen(page, 'world/motd-module.yaml');
+      await runCommand(page, 'gitoverlay: Preview Buildroot');
+      const tab = page.locator('.tabs-container .tab.active', { hasText: '(buildroot)' }).first();
+      await tab.waitFor({ timeout: 20_000 });
+      await page.keyboard.type('x');
+      await waitForText(page.locator('.monaco-editor-overlaymessage, .notifications-toasts').first(), ['read-only'], 10_000).catch(() => undefined);
+      await page.keyboard.press('Control+W');
+      await page.waitForTimeout(1_000);
+      assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no "save changes?" dialog');
+      assert.equal(await page.locator('.tabs-container .tab', { hasText: '(buildroot)' }).count(), 0, 'the preview is closed');
+    },
+  },
+  {
+    name: 'ui: after a window reload the Builds view still lists the last build; an RPM row opens its header and files',
+    timeout: 90_000,
+    async run({ page }) {
+      // This window opened after the API suite built world/overlay.yml in another one: the view restores it.
+      await page.keyboard.press('Control+Shift+E');
+      const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Builds' }) }).first();
+      await pane.waitFor({ timeout: 15_000 });
+      const header = pane.locator('.pane-header').first();
+      if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+      await waitForText(pane, ['world/overlay.yml', 'built'], 20_000);
+      await pane.locator('.monaco-list-row', { hasText: 'greet' }).first().click();
+      const rpm = pane.locator('.monaco-list-row', { hasText: /greet-.*\.rpm/ }).first();
+      if (!(await rpm.isVisible().catch(() => false))) await page.keyboard.press('ArrowRight');
+      await rpm.click({ timeout: 15_000 });
+      const editor = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+      await waitForText(editor, ['Name', 'greet', 'Version'], 20_000);
+    },
+  },
 ];

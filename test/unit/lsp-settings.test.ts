@@ -14,7 +14,27 @@ test('settings: each one read; relative repository paths are taken against the w
     { enable: false, strictUnknownKeys: false, allowFileUrls: true, autospec: { errorOnUnparseableSpec: false }, moduleRepos: ['repo', '/abs', 3], defaultsDirs: ['d'], platform: 'f41' },
     '/ws',
   );
-  assert.deepEqual(s, { enable: false, strictUnknownKeys: false, allowFileUrls: true, errorOnUnparseableSpec: false, moduleRepos: ['/ws/repo', '/abs'], defaultsDirs: ['/ws/d'], platform: 'f41' });
+  assert.deepEqual(s, {
+    ...DEFAULT_SETTINGS,
+    enable: false,
+    strictUnknownKeys: false,
+    allowFileUrls: true,
+    errorOnUnparseableSpec: false,
+    moduleRepos: ['/ws/repo', '/abs'],
+    defaultsDirs: ['/ws/d'],
+    platform: 'f41',
+  });
+});
+
+test('settings: gitoverlay.build.* (outDir as given, jobs a positive integer, dist without spaces or shell)', () => {
+  assert.deepEqual(
+    (({ buildOutDir, buildJobs, buildDist }) => ({ buildOutDir, buildJobs, buildDist }))(readSettings({ build: { outDir: 'out', jobs: 3, dist: '.el9' } })),
+    { buildOutDir: 'out', buildJobs: 3, buildDist: '.el9' },
+  );
+  for (const build of [{ jobs: 0 }, { jobs: 1.5 }, { jobs: '2' }, { dist: '.fc41; rm -rf /' }, { dist: 7 }, { outDir: 3 }]) {
+    const s = readSettings({ build });
+    assert.deepEqual([s.buildOutDir, s.buildJobs, s.buildDist], ['', 1, '.fc41'], JSON.stringify(build));
+  }
 });
 
 test('trust: only an explicit trusted: true trusts the workspace', () => {

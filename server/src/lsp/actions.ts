@@ -1,6 +1,7 @@
-import type { Connection } from 'vscode-languageserver/node';
+import type { CancellationToken, Connection } from 'vscode-languageserver/node';
 import { simpleGit } from 'simple-git';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { run } from '../core/git/exec';
 import { buildOverlay, type BuildResult } from '../core/build/build';
 import { applyRevert } from '../core/revert/apply';
 import { revertCandidates } from '../core/revert/candidates';
@@ -15,6 +16,8 @@ import type { Trust } from './trust';
  */
 export class ActionService {
   allowFile = false;
+  /** gitoverlay.build.* settings: the repository directory, components built at once, %{dist}. */
+  buildSettings: { out?: string; jobs: number; dist: string } = { jobs: 1, dist: '.fc41' };
 
   constructor(
     private readonly connection: Connection,
@@ -29,16 +32,21 @@ export class ActionService {
     return componentViews(overlay).map((c) => c.name ?? `component ${c.index + 1}`);
   }
 
-  async build(path: string, overlay: unknown, components?: string[]): Promise<BuildResult> {
+  /** A build; cancelled from its progress notification or by the request's own cancellation (the Builds view). */
+  async build(path: string, overlay: unknown, components?: string[], token?: CancellationToken): Promise<BuildResult> {
     this.guard('build', 'git or rpmbuild');
     const progress = await this.connection.window.createWorkDoneProgress();
     const abort = new AbortController();
     progress.begin('gitoverlay: building', undefined, path, true);
     progress.token.onCancellationRequested(() => abort.abort());
+    token?.onCancellationRequested(() => abort.abort());
     try {
       return await buildOverlay(path, overlay, {
         components: components?.length ? components : undefined,
         allowFile: this.allowFile,
+        out: this.buildSettings.out ? resolve(dirname(path), this.buildSettings.out) : undefined,
+        jobs: this.buildSettings.jobs,
+        dist: this.buildSettings.dist,
         signal: abort.signal,
         onProgress: (line) => {
           progress.report(line);
@@ -48,6 +56,15 @@ export class ActionService {
     } finally {
       progress.done();
     }
+  }
+
+  /** `rpm -qp --info --list` of a built package (an argument array, `--` before the path). */
+  async rpmInfo(path: string): Promise<{ text: string }> {
+    this.guard('read a built package', 'rpm');
+    if (!path.endsWith('.rpm')) throw new Error(`${path} is not an RPM package`);
+    const r = await run('rpm', ['-qp', '--info', '--list', '--', path], { okCodes: [1] });
+    if (r.code !== 0) throw new Error(`rpm cannot read ${path}: ${r.stderr.trim().split('\n').pop() ?? ''}`);
+    return { text: r.stdout.toString() };
   }
 
   async candidates(path: string) {

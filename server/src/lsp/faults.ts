@@ -1,4 +1,4 @@
-import { ErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
+import { ErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import { PARAMS, type ParamType, type RequestMethod, type RequestParams, type RequestResult } from '../protocol';
 
 /**
@@ -60,11 +60,11 @@ export function onRequest<M extends RequestMethod>(
 export function onAction<M extends RequestMethod>(
   connection: Connection,
   method: M,
-  handler: (params: RequestParams<M>) => Promise<Exclude<RequestResult<M>, { error: string }>>,
+  handler: (params: RequestParams<M>, token: CancellationToken) => Promise<Exclude<RequestResult<M>, { error: string }>>,
 ): void {
-  connection.onRequest(method, async (raw: unknown): Promise<unknown> => {
+  connection.onRequest(method, async (raw: unknown, token: CancellationToken): Promise<unknown> => {
     try {
-      return await handler(paramsOf(method, raw));
+      return await handler(paramsOf(method, raw), token);
     } catch (err) {
       return { error: (err as Error).message };
     }

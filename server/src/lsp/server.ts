@@ -59,6 +59,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     ctx.overlays.allowFile = s.allowFileUrls;
     ctx.actions.allowFile = s.allowFileUrls;
+    ctx.actions.buildSettings = { out: s.buildOutDir || undefined, jobs: s.buildJobs, dist: s.buildDist };
     buildroots.configure({ moduleRepos: s.moduleRepos, defaultsDirs: s.defaultsDirs, platform: s.platform });
     pipeline.configure(s.enable, s.strictUnknownKeys);
   };

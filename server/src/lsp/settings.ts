@@ -11,6 +11,10 @@ export interface Settings {
   moduleRepos: string[];
   defaultsDirs: string[];
   platform: string;
+  /** gitoverlay.build.*: the repository directory ('' = build/ beside the overlay; relative to it otherwise), jobs, %{dist}. */
+  buildOutDir: string;
+  buildJobs: number;
+  buildDist: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -21,6 +25,9 @@ export const DEFAULT_SETTINGS: Settings = {
   moduleRepos: [],
   defaultsDirs: [],
   platform: '',
+  buildOutDir: '',
+  buildJobs: 1,
+  buildDist: '.fc41',
 };
 
 /**
@@ -30,6 +37,7 @@ export const DEFAULT_SETTINGS: Settings = {
 export function readSettings(raw: unknown, folder?: string): Settings {
   const s = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const autospec = (typeof s.autospec === 'object' && s.autospec !== null ? s.autospec : {}) as Record<string, unknown>;
+  const build = (typeof s.build === 'object' && s.build !== null ? s.build : {}) as Record<string, unknown>;
   const paths = (v: unknown): string[] =>
     Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').map((x) => (folder && !x.startsWith('/') ? `${folder}/${x}` : x)) : [];
   return {
@@ -40,5 +48,8 @@ export function readSettings(raw: unknown, folder?: string): Settings {
     moduleRepos: paths(s.moduleRepos),
     defaultsDirs: paths(s.defaultsDirs),
     platform: typeof s.platform === 'string' ? s.platform : '',
+    buildOutDir: typeof build.outDir === 'string' ? build.outDir : '',
+    buildJobs: typeof build.jobs === 'number' && Number.isInteger(build.jobs) && build.jobs >= 1 ? build.jobs : 1,
+    buildDist: typeof build.dist === 'string' && /^[A-Za-z0-9._+~-]*$/.test(build.dist) ? build.dist : '.fc41',
   };
 }

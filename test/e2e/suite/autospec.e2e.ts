@@ -33,7 +33,7 @@ export const tests: E2ETest[] = [
       const preview = await waitFor('the preview editor', () =>
         vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'gitoverlay-preview' && e.document.uri.path.includes('(changelog)')),
       { timeout: 30_000 });
-      const cli = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/gitoverlay.js'), 'changelog', path.dirname(workspaceFile(SPEC).fsPath)], { encoding: 'utf8' });
+      const cli = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/gitoverlay.js'), 'changelog', '--no-pager', path.dirname(workspaceFile(SPEC).fsPath)], { encoding: 'utf8' });
       assert.equal(cli.status, 0, cli.stderr);
       assert.equal(preview.document.getText(), cli.stdout);
       assert.match(preview.document.getText(), /^\* Fri Jan 03 2025 Pat Packager <pat@example\.org> - 1\.1-2\n- Rebuild for Python 3\.13\n/);

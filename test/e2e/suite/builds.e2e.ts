@@ -2,13 +2,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
-import { activeExtension, workspaceFile, type E2ETest } from './harness';
+import { activeExtension, waitFor, workspaceFile, type E2ETest } from './harness';
 
 interface Item extends vscode.TreeItem {
   children: Item[];
 }
 interface Api {
-  builds: { getChildren(item?: Item): Item[] };
+  builds: { getChildren(item?: Item): Item[]; results: Map<string, { components: { nevr: string }[]; repo: string | null }> };
 }
 
 export const tests: E2ETest[] = [
@@ -93,6 +93,48 @@ export const tests: E2ETest[] = [
       const after = JSON.parse(execFileSync(process.execPath, [cli, 'release', '--json', dir]).toString()) as { releaseNumber: number };
       assert.equal(after.releaseNumber, before.releaseNumber + 1, 'the revert is one more release: dnf distro-sync moves users to it');
       assert.doesNotMatch(require('node:fs').readFileSync(spec.fsPath, 'utf8') as string, /exit 1/, 'the breaking change is gone');
+    },
+  },
+  {
+    name: 'the Builds view shows a build running, with a Cancel that stops it; the last finished build shows again',
+    timeout: 120_000,
+    async run() {
+      const api = (await activeExtension()).exports as Api;
+      const overlay = workspaceFile('world/overlay.yml');
+      const before = api.builds.results.get(overlay.fsPath);
+      assert.ok(before, 'an earlier build is in the view');
+      // A fresh build of everything (the earlier one made every component reusable; --component greet rebuilds it).
+      const building = vscode.commands.executeCommand('gitoverlay.build', overlay.toString(), ['greet']) as Thenable<unknown>;
+      const row = await waitFor('a running row in the Builds view', () => api.builds.getChildren().find((r) => r.contextValue === 'gitoverlay.build.running'));
+      assert.match(String(row.description), /^building greet… \(since /);
+      assert.equal((row.iconPath as vscode.ThemeIcon).id, 'loading~spin');
+      await vscode.commands.executeCommand('gitoverlay.cancelBuild', row);
+      assert.equal(await building, undefined, 'a cancelled build has no result');
+      const after = api.builds.getChildren().find((r) => String(r.label) === 'world/overlay.yml');
+      assert.equal(after?.contextValue, 'gitoverlay.build.done', 'the last finished build shows again');
+      assert.deepEqual(api.builds.results.get(overlay.fsPath), before);
+      // No rpmbuild is left running.
+      await waitFor('rpmbuild to end', () => !execFileSync('ps', ['-eo', 'args']).toString().split('\n').some((l) => /^rpmbuild /.test(l)), { timeout: 10_000 });
+    },
+  },
+  {
+    name: 'gitoverlay.build.outDir and gitoverlay.build.dist reach the build: the repository goes there, NEVRs carry the dist',
+    timeout: 120_000,
+    async run() {
+      const config = vscode.workspace.getConfiguration('gitoverlay');
+      await config.update('build.outDir', 'repo-elsewhere', vscode.ConfigurationTarget.Workspace);
+      await config.update('build.dist', '.el9', vscode.ConfigurationTarget.Workspace);
+      try {
+        await new Promise((r) => setTimeout(r, 500));
+        const overlay = workspaceFile('world/overlay.yml');
+        const result = (await vscode.commands.executeCommand('gitoverlay.build', overlay.toString(), [])) as { ok: boolean; repo: string; components: { nevr: string }[] };
+        assert.ok(result?.ok, JSON.stringify(result));
+        assert.equal(result.repo, require('node:path').join(require('node:path').dirname(overlay.fsPath), 'repo-elsewhere'));
+        assert.ok(result.components.every((c) => c.nevr.endsWith('.el9')), result.components.map((c) => c.nevr).join(', '));
+      } finally {
+        await config.update('build.outDir', undefined, vscode.ConfigurationTarget.Workspace);
+        await config.update('build.dist', undefined, vscode.ConfigurationTarget.Workspace);
+      }
     },
   },
 ];

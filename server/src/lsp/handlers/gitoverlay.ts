@@ -61,11 +61,12 @@ export function registerGitoverlayHandlers(ctx: ServerContext): void {
   });
 
   // Builds and reverts (the palette commands, the Builds view): errors come back as { error }.
-  onAction(connection, 'gitoverlay/build', async (p) => {
+  onAction(connection, 'gitoverlay/build', async (p, token) => {
     const a = pipeline.analysis(p.uri);
     if (!a || a.result.family !== 'overlay') throw new Error('not an overlay manifest');
-    return actions.build(fsPath(p.uri), a.parsed.documents[0]?.value, p.components);
+    return actions.build(fsPath(p.uri), a.parsed.documents[0]?.value, p.components, token);
   });
+  onAction(connection, 'gitoverlay/rpmInfo', (p) => actions.rpmInfo(p.path));
   onAction(connection, 'gitoverlay/revertCandidates', (p) => actions.candidates(fsPath(p.uri)));
   onAction(connection, 'gitoverlay/revertPreview', (p) => actions.preview(fsPath(p.uri), p.commit));
   onAction(connection, 'gitoverlay/revertApply', async (p) => {
