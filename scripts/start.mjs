@@ -9,9 +9,12 @@ import path from 'node:path';
 import { CACHE_DIR, CODE_SERVER_VERSION, ROOT, startCodeServer, waitForSignalOrExit } from './code-server.mjs';
 
 spawnSync(process.execPath, ['examples/make-dist-git.mjs'], { stdio: 'ignore', cwd: ROOT });
+// A world that builds here, offline: upstream and dist-git repositories on this disk, an overlay of
+// them (file:// URLs, which examples/.vscode/settings.json lets the editor read).
+if (!existsSync(path.join(ROOT, 'examples/world/overlay.yml'))) spawnSync(process.execPath, ['examples/make-world.mjs', 'examples/world'], { stdio: 'ignore', cwd: ROOT });
 const r = spawnSync(process.execPath, ['bin/gitoverlay.js', 'check', 'examples/'], { stdio: 'inherit', cwd: ROOT });
 if (r.status === 2) process.exit(2);
-console.log('\nThe sample workspace is examples/ (examples/mistakes/ holds deliberate mistakes).');
+console.log('\nThe sample workspace is examples/ (examples/mistakes/ holds deliberate mistakes; examples/world/overlay.yml builds offline).');
 
 const vsix = path.join(ROOT, 'gitoverlay.vsix');
 if (!existsSync(vsix)) {

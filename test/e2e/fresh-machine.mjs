@@ -96,7 +96,7 @@ function get(url) {
 }
 
 if (installed) {
-  await check("npm start's server on that install: prints its URL, HTTP 200 there, the extension's diagnostics in the workbench", async () => {
+  await check("npm start's server on that install: prints its URL, HTTP 200 there, the extension's diagnostics in the workbench, and the sample world builds offline", async () => {
     if (!fs.existsSync(path.join(ROOT, 'gitoverlay.vsix'))) spawnSync('npm', ['run', 'package'], { cwd: ROOT, stdio: 'ignore' });
     const port = await freePort();
     const child = spawn(process.execPath, ['scripts/start.mjs'], {
@@ -136,6 +136,13 @@ if (installed) {
       await quickOpen(page, 'mistakes/overlay.yml');
       await runCommand(page, 'View: Focus Problems');
       await waitForText(page.locator('.markers-panel'), ["Unknown key 'overide-version'", 'overlay.src-not-url'], 60_000);
+      // The sample world builds here, offline, from the palette: nothing to set first.
+      await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+      await quickOpen(page, 'world/overlay.yml');
+      await runCommand(page, 'gitoverlay: Build…');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'All components' }).first().click({ timeout: 30_000 });
+      // "built 3 components into …/world/build" (or "3 reused" when an earlier run built them)
+      await waitForText(page.locator('.notifications-toasts'), ['into', 'world/build'], 120_000);
     } finally {
       await browser?.close();
       try {

@@ -40,7 +40,7 @@ const TIMEOUT_MS = Number(process.env.GITOVERLAY_E2E_TIMEOUT_MS) || 180_000;
 const EXAMPLES = path.join(CACHE_DIR, 'e2e', 'workspace');
 fs.rmSync(EXAMPLES, { recursive: true, force: true });
 fs.mkdirSync(path.dirname(EXAMPLES), { recursive: true });
-fs.cpSync(path.join(ROOT, 'examples'), EXAMPLES, { recursive: true, filter: (src) => !src.includes(`${path.sep}dist-git`) });
+fs.cpSync(path.join(ROOT, 'examples'), EXAMPLES, { recursive: true, filter: (src) => !src.includes(`${path.sep}dist-git`) && !src.startsWith(path.join(ROOT, 'examples', 'world')) });
 // The sample dist-git repository is made, not stored: a git repository cannot live inside this one.
 spawnSync(process.execPath, [path.join(ROOT, 'examples/make-dist-git.mjs'), path.join(EXAMPLES, 'dist-git')], { stdio: 'ignore' });
 // The buildable world (upstreams, dist-gits, overlay.yml with file:// URLs) for the build and revert tests.

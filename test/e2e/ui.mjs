@@ -9,15 +9,27 @@
 //   helpers    quickOpen(page, file), runCommand(page, title), waitForText(locator, texts, timeout)
 import assert from 'node:assert/strict';
 
-/** Ctrl+P, type the file name, Enter; resolves once its editor tab is active. */
+/** Ctrl+P, type the file's path, pick that very file; resolves once its editor tab is active. */
 export async function quickOpen(page, file) {
   const base = file.split('/').pop();
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(file);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
+  // The row of that very file: its label is the name, its description the folder (a recently opened
+  // file of the same name elsewhere may be listed first).
+  const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+  const rows = page.locator('.quick-input-list .monaco-list-row', { hasText: base });
+  if (dir) {
+    // Waited for: right after typing, the list may still show the unfiltered recent files.
+    const escaped = dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const exact = rows.filter({ has: page.locator('.label-description', { hasText: new RegExp(`(^|/)${escaped}$`) }) }).first();
+    await exact.waitFor({ timeout: 15_000 });
+    await exact.click();
+  } else {
+    await rows.first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Enter');
+  }
   // .first(): with two editor groups, another group's active tab may hold the same name (a preview of it)
   await page.locator('.tabs-container .tab.active', { hasText: base }).first().waitFor({ timeout: 10_000 });
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ timeout: 10_000 });
