@@ -12,8 +12,10 @@ export class BuildItem extends vscode.TreeItem {
     if (icon) this.iconPath = new vscode.ThemeIcon(icon);
     if (command) this.command = command;
   }
-  /** The overlay (or module) file a top-level row stands for. */
+  /** The overlay (or module) file a top-level row stands for, or a component row's overlay. */
   file?: string;
+  /** A component row's component. */
+  component?: string;
 }
 
 /** A build the view shows: running (with its cancel), or finished (with its result and when). */
@@ -59,7 +61,7 @@ export class BuildsView implements vscode.TreeDataProvider<BuildItem> {
         return row;
       }
       const r = e.result;
-      const comps = r.components.map((c) => this.component(c, r));
+      const comps = r.components.map((c) => this.component(c, r, file));
       const where = r.ok ? (r.repo ?? '') : `failed; served: ${r.repo ?? 'none'}; partial: ${r.partial ?? 'none'}`;
       const row = new BuildItem(label, comps, `${r.ok ? 'built' : 'failed'} ${clock(e.finished)} · ${where}`, r.ok ? 'repo' : 'error');
       row.contextValue = 'gitoverlay.build.done';
@@ -69,7 +71,7 @@ export class BuildsView implements vscode.TreeDataProvider<BuildItem> {
     });
   }
 
-  private component(c: ComponentBuild, r: BuildResult): BuildItem {
+  private component(c: ComponentBuild, r: BuildResult, file: string): BuildItem {
     const repo = r.repo ?? r.partial;
     const children = [
       ...(c.log ? [new BuildItem('build log', [], path.basename(c.log), 'output', open(c.log))] : []),
@@ -87,7 +89,9 @@ export class BuildsView implements vscode.TreeDataProvider<BuildItem> {
     const node = new BuildItem(c.name, children, `${c.status} ${c.nevr}`, ICON[c.status], c.log ? open(c.log) : undefined);
     node.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
     node.tooltip = `${c.name}: ${c.status} ${c.nevr}${c.error ? `\n${c.error}` : ''}${c.log ? '\nClick to open the build log.' : ''}`;
-    node.contextValue = c.log ? 'gitoverlay.component.log' : 'gitoverlay.component';
+    node.contextValue = 'gitoverlay.component';
+    node.file = file;
+    node.component = c.name;
     return node;
   }
 

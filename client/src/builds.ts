@@ -149,8 +149,41 @@ export function registerBuilds(context: vscode.ExtensionContext, client: Languag
       await vscode.window.showTextDocument(doc, { preview: true });
     }),
     vscode.commands.registerCommand('gitoverlay.revert', (target?: string | vscode.Uri, scripted?: { commit: string; bump?: boolean; allow?: boolean; push?: boolean }) => revert(client, target, scripted)),
+    // From the overlay (a component's lens) or the Builds view (a component row): the same revert, in
+    // that component's dist-git.
+    vscode.commands.registerCommand('gitoverlay.revertComponent', (overlay?: string | vscode.Uri | { file?: string; component?: string }, which?: number | string, scripted?: { commit: string; bump?: boolean; allow?: boolean; push?: boolean }) =>
+      revertComponent(client, overlay, which, scripted),
+    ),
   );
   return view;
+}
+
+/** Reverts a build of one overlay component: finds its dist-git (a working clone when remote), then as revert(). */
+async function revertComponent(
+  client: LanguageClient,
+  overlay?: string | vscode.Uri | { file?: string; component?: string },
+  which?: number | string,
+  scripted?: { commit: string; bump?: boolean; allow?: boolean; push?: boolean },
+): Promise<unknown> {
+  if (refusedUntrusted('not reverting', 'a revert runs git')) return;
+  // A Builds view row carries its overlay file and component name.
+  const row = overlay && typeof overlay === 'object' && !(overlay instanceof vscode.Uri) ? overlay : undefined;
+  const uri = row?.file ? vscode.Uri.file(row.file) : typeof overlay === 'string' ? vscode.Uri.parse(overlay) : (overlay as vscode.Uri | undefined) ?? vscode.window.activeTextEditor?.document.uri;
+  if (!uri) return;
+  let index = typeof which === 'number' ? which : -1;
+  const name = typeof which === 'string' ? which : row?.component;
+  if (name !== undefined) {
+    const names = await request(client, 'gitoverlay/overlayComponents', { uri: uri.toString() });
+    index = names.indexOf(name);
+    if (index < 0) return void vscode.window.showErrorMessage(`gitoverlay: no component '${name}' in ${vscode.workspace.asRelativePath(uri)}`);
+  }
+  const where = await request(client, 'gitoverlay/componentDistgit', { uri: uri.toString(), index });
+  if (failed(where)) {
+    void vscode.window.showErrorMessage(`gitoverlay: ${where.error}`);
+    return where;
+  }
+  if (!scripted && !where.local) void vscode.window.showInformationMessage(`gitoverlay: reverting in a working clone of ${where.remote} (${vscode.workspace.asRelativePath(where.spec)}); Push sends the revert there.`);
+  return revert(client, vscode.Uri.file(where.spec), scripted);
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { BuildResult } from './core/build/build';
 import type { Resolution } from './core/buildroot/resolve';
+import type { ComponentDistgit } from './core/revert/component';
 import type { ApplyResult } from './core/revert/apply';
 import type { RevertCandidate } from './core/revert/candidates';
 import type { RevertPreview } from './core/revert/preview';
@@ -48,6 +49,8 @@ export interface Requests {
   'gitoverlay/push': [{ uri: string }, Answer<{ ok: boolean; summary: string }>];
   /** Resolve an overlay's components (clones mirrors: only on request). */
   'gitoverlay/resolve': [{ uri: string }, Answer<{ components: ResolvedComponent[] }>];
+  /** Where an overlay component's build is reverted: its dist-git spec (a working clone for a remote one). */
+  'gitoverlay/componentDistgit': [{ uri: string; index: number }, Answer<ComponentDistgit>];
   /** A built package's header and file list (`rpm -qp --info --list`), for the Builds view. */
   'gitoverlay/rpmInfo': [{ path: string }, Answer<{ text: string }>];
 }
@@ -78,4 +81,5 @@ export const PARAMS: { [M in RequestMethod]: Record<string, ParamType> | null } 
   'gitoverlay/push': { uri: 'string' },
   'gitoverlay/resolve': { uri: 'string' },
   'gitoverlay/rpmInfo': { path: 'string' },
+  'gitoverlay/componentDistgit': { uri: 'string', index: 'number' },
 };

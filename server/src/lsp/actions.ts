@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { run } from '../core/git/exec';
 import { buildOverlay, type BuildResult } from '../core/build/build';
 import { applyRevert } from '../core/revert/apply';
+import { componentDistgit } from '../core/revert/component';
 import { revertCandidates } from '../core/revert/candidates';
 import { previewRevert } from '../core/revert/preview';
 import { componentViews } from '../core/rules/overlay/model';
@@ -65,6 +66,12 @@ export class ActionService {
     const r = await run('rpm', ['-qp', '--info', '--list', '--', path], { okCodes: [1] });
     if (r.code !== 0) throw new Error(`rpm cannot read ${path}: ${r.stderr.trim().split('\n').pop() ?? ''}`);
     return { text: r.stdout.toString() };
+  }
+
+  /** The dist-git spec an overlay component's revert happens in (cloned beside the overlay when remote). */
+  async componentDistgit(path: string, overlay: unknown, index: number) {
+    this.guard('revert', 'git');
+    return componentDistgit(path, overlay, index, { allowFile: this.allowFile });
   }
 
   async candidates(path: string) {

@@ -61,6 +61,8 @@ export async function overlayLenses(service: OverlayService, anchors: OverlayAnc
     const recorded = c.name ? state.components[c.name] : undefined;
     const title = hit ? (hit.error ? `⚠ ${hit.error}` : hit.nevr + (hit.warnings.length ? ` ⚠ ${hit.warnings[0]}` : '')) : recorded ? `${recorded.nevr} (last resolution)` : 'Resolve to compute the NEVR';
     lenses.push({ range, command: { title, command: 'gitoverlay.resolveOverlay', arguments: [uri] } });
+    // Revert a build of this component: a commit of its dist-git, with the NEVR before and after.
+    if (hit || recorded) lenses.push({ range, command: { title: 'Revert…', command: 'gitoverlay.revertComponent', arguments: [uri, c.index] } });
     if (hit && !hit.error) {
       lenses.push({ range, command: { title: 'Preview changelog', command: 'gitoverlay.previewComponentChangelog', arguments: [uri, c.index] } });
       lenses.push({ range, command: { title: 'Preview generated spec', command: 'gitoverlay.previewComponentSpec', arguments: [uri, c.index] } });

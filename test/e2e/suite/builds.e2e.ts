@@ -137,4 +137,41 @@ export const tests: E2ETest[] = [
       }
     },
   },
+  {
+    name: "revert from the overlay: a component's lens and a Builds view row revert in that component's dist-git",
+    timeout: 60_000,
+    async run() {
+      const api = (await activeExtension()).exports as Api;
+      const overlay = workspaceFile('world/overlay.yml');
+      const dir = workspaceFile('world/distgit/greet').fsPath;
+      const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'Pat', GIT_AUTHOR_EMAIL: 'pat@example.org', GIT_COMMITTER_NAME: 'Pat', GIT_COMMITTER_EMAIL: 'pat@example.org' };
+      const fs = require('node:fs') as typeof import('node:fs');
+      const spec = `${dir}/greet.spec`;
+      const breakIt = (what: string): string => {
+        fs.writeFileSync(spec, fs.readFileSync(spec, 'utf8').replace('%build', `%build\n# ${what}\nexit 1`));
+        execFileSync('git', ['commit', '-q', '-am', what], { cwd: dir, env });
+        return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir }).toString().trim();
+      };
+      // The overlay's lens passes the component's index.
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(overlay));
+      const lenses = await waitFor('the overlay\'s Revert… lenses', async () => {
+        const all = (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', overlay, 10)) as vscode.CodeLens[];
+        const reverts = all.filter((l) => l.command?.command === 'gitoverlay.revertComponent');
+        return reverts.length >= 3 && reverts;
+      });
+      const greet = lenses.find((l) => l.command!.arguments![1] === 1)!;
+      let head = breakIt('Break greet from the overlay');
+      let r = (await vscode.commands.executeCommand('gitoverlay.revertComponent', ...greet.command!.arguments!, { commit: head, bump: true })) as { revertCommit: string | null };
+      assert.ok(r?.revertCommit, JSON.stringify(r));
+      assert.match(execFileSync('git', ['log', '-1', '--format=%s'], { cwd: dir }).toString(), /^Revert "Break greet from the overlay"/);
+      // A Builds view row carries its overlay and component.
+      const row = api.builds.getChildren().find((x) => String(x.label) === 'world/overlay.yml')!.children.find((c) => String(c.label) === 'greet')!;
+      assert.equal(row.contextValue, 'gitoverlay.component');
+      head = breakIt('Break greet from the Builds view');
+      r = (await vscode.commands.executeCommand('gitoverlay.revertComponent', row, undefined, { commit: head, bump: true })) as { revertCommit: string | null };
+      assert.ok(r?.revertCommit, JSON.stringify(r));
+      assert.match(execFileSync('git', ['log', '-1', '--format=%s'], { cwd: dir }).toString(), /^Revert "Break greet from the Builds view"/);
+      assert.doesNotMatch(fs.readFileSync(spec, 'utf8'), /exit 1/);
+    },
+  },
 ];

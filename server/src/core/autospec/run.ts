@@ -159,8 +159,6 @@ export interface AutospecOptions extends LoadOptions {
 export async function autospecFor(path: string, options: AutospecOptions = {}): Promise<Autospec> {
   const specPath = await findSpec(path);
   const systemP = systemMacros();
-  // rpm may be needed: its parsers load while git runs.
-  startRpmParsers();
   const history = await loadHistory(specPath, options);
   try {
     return await computeLazily(history, await systemP, options);
@@ -198,6 +196,12 @@ async function computeLazily(history: History, system: ReadonlyMap<string, Macro
     return r;
   };
   if (workKey !== null) evaluate(workKey, history.workSpec!);
+  // When the evaluator cannot vouch for the current spec, rpm will be asked: its parsers load now,
+  // while the history's spec texts are read (and only then: most walks never need them).
+  const head = history.head ? history.commits.get(history.head) : undefined;
+  if (head?.specBlob) await history.fetch([head.specBlob]);
+  const current = workKey !== null ? evaluated.get(workKey) : head?.specBlob ? evaluate(head.specBlob, history.blobs.get(head.specBlob) ?? '') : undefined;
+  if (current && !(current.ok && current.unsure === undefined)) startRpmParsers();
   const specsOf = (ids: readonly string[]): string[] => ids.map((id) => history.commits.get(id)!.specBlob).filter((b): b is string => b !== null);
   const memo: ComputeMemo = { releases: new Map(), items: new Map() };
   let window = 64;

@@ -67,6 +67,11 @@ export function registerGitoverlayHandlers(ctx: ServerContext): void {
     return actions.build(fsPath(p.uri), a.parsed.documents[0]?.value, p.components, token);
   });
   onAction(connection, 'gitoverlay/rpmInfo', (p) => actions.rpmInfo(p.path));
+  onAction(connection, 'gitoverlay/componentDistgit', async (p) => {
+    const a = pipeline.analysis(p.uri);
+    if (!a || a.result.family !== 'overlay') throw new Error('not an overlay manifest');
+    return actions.componentDistgit(fsPath(p.uri), a.parsed.documents[0]?.value, p.index);
+  });
   onAction(connection, 'gitoverlay/revertCandidates', (p) => actions.candidates(fsPath(p.uri)));
   onAction(connection, 'gitoverlay/revertPreview', (p) => actions.preview(fsPath(p.uri), p.commit));
   onAction(connection, 'gitoverlay/revertApply', async (p) => {
