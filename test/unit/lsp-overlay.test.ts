@@ -65,7 +65,10 @@ describe('overlay components in the language server', () => {
     assert.match(r.components[0].nevr, /^foo-1\.0\.2-2\.20231117git[0-9a-f]{7}$/);
     lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
     assert.equal(lenses[0].command?.title, r.components[0].nevr);
-    assert.deepEqual(lenses.slice(1).map((l) => l.command?.command), ['gitoverlay.previewComponentChangelog', 'gitoverlay.previewComponentSpec']);
+    // Then the revert of a build of this component (in its dist-git), and the previews.
+    assert.deepEqual(lenses.slice(1).map((l) => l.command?.command), ['gitoverlay.revertComponent', 'gitoverlay.previewComponentChangelog', 'gitoverlay.previewComponentSpec']);
+    assert.deepEqual(lenses[1].command?.arguments, [uri, 0]);
+    assert.equal(lenses[1].command?.title, 'Revert…');
     const changelog = (await client.connection.sendRequest('gitoverlay/preview', { uri, kind: 'component-changelog', index: 0 })) as { text: string };
     // %autochangelog as rpmautospec expands it: entries and their EVRs come from the dist-git history.
     assert.match(changelog.text, /^\* Thu Nov 16 2023 Up Stream <up@example\.org> - 0-2\n- Rebuild\n\n\* Tue Nov 14 2023 Up Stream <up@example\.org> - 0-1\n- Initial import\n$/);

@@ -76,6 +76,7 @@ class Helper {
         if (this.hello) {
           this.hello((JSON.parse(line) as { python: string }).python);
           this.hello = null;
+          this.idle();
           continue;
         }
         this.queue.shift()?.resolve(JSON.parse(line) as ParseAnswer);
@@ -86,6 +87,7 @@ class Helper {
       this.dead = true;
       this.hello?.(null);
       this.hello = null;
+      this.idle();
       for (const q of this.queue.splice(0)) q.reject(new Error(why));
     };
     this.child.on('error', (e) => fail(e.message));
@@ -97,7 +99,9 @@ class Helper {
   /** A helper with nothing to do does not keep the process (the CLI) alive. */
   private idle(): void {
     const handles = [this.child, this.child.stdin, this.child.stdio[3]] as unknown as { ref?: () => void; unref?: () => void }[];
-    for (const h of handles) (this.queue.length ? h.ref : h.unref)?.call(h);
+    // Busy: answers are awaited, or the hello that says rpm loaded.
+    const busy = this.queue.length > 0 || this.hello !== null;
+    for (const h of handles) (busy ? h.ref : h.unref)?.call(h);
   }
 
   get pending(): number {
