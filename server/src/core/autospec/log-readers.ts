@@ -33,7 +33,7 @@ export class LogReader {
     private readonly specName: string,
     private readonly changelogName: string,
     /** Each blob a diff names, as soon as it is read (to start reading its content early). */
-    private readonly onBlob?: (blob: string) => void,
+    private readonly onBlob?: (blob: string, kind: 'spec' | 'changelog') => void,
   ) {}
 
   push(chunk: Buffer): void {
@@ -48,7 +48,7 @@ export class LogReader {
       const kind = t === this.specName ? 'spec' : t === this.changelogName ? 'changelog' : null;
       if (kind) {
         this.changes.get(this.order[this.order.length - 1])![kind] = this.entry.blob;
-        if (this.entry.blob) this.onBlob?.(this.entry.blob);
+        if (this.entry.blob) this.onBlob?.(this.entry.blob, kind);
       }
       this.entry = null;
       return;
@@ -145,6 +145,8 @@ export class BlobStore {
     private readonly signal?: AbortSignal,
     /** How many bytes `prefetch` may read in all (a small history is read whole at once). */
     private readonly budget = 4 << 20,
+    /** Each object as it is read as text (e.g. to evaluate a spec version while git still runs). */
+    private readonly onText?: (id: string, text: string) => void,
   ) {}
 
   /** Reads `id` ahead of need, while the budget lasts (at most 64 objects in flight). */
@@ -239,7 +241,11 @@ export class BlobStore {
         const end = nl + 1 + Number(size);
         if (end + 1 > buf.length) break;
         if (this.asBytes.delete(id)) this.objects.set(id, { type, data: Buffer.from(buf.subarray(nl + 1, end)) });
-        else this.blobs.set(id, buf.toString('utf8', nl + 1, end));
+        else {
+          const text = buf.toString('utf8', nl + 1, end);
+          this.blobs.set(id, text);
+          this.onText?.(id, text);
+        }
         this.bytes += end - nl - 1;
         pos = end + 1;
       }

@@ -158,10 +158,17 @@ export interface AutospecOptions extends LoadOptions {
 
 export async function autospecFor(path: string, options: AutospecOptions = {}): Promise<Autospec> {
   const specPath = await findSpec(path);
-  const systemP = systemMacros();
-  const history = await loadHistory(specPath, options);
+  // Spec versions read ahead (while git log still runs) are evaluated as they arrive, once rpm has
+  // said which macros its files define: the evaluator works beside git.
+  const early = new Map<string, PreambleResult>();
+  let system: ReadonlyMap<string, Macro> | undefined;
+  const systemP = systemMacros().then((m) => (system = m));
+  const onSpecText = (id: string, text: string): void => {
+    if (system && !early.has(id)) early.set(id, evaluatePreamble(text, {}, { strict: true, system }));
+  };
+  const history = await loadHistory(specPath, { ...options, onSpecText });
   try {
-    return await computeLazily(history, await systemP, options);
+    return await computeLazily(history, await systemP, options, early);
   } finally {
     history.close();
   }
@@ -174,13 +181,14 @@ export async function autospecFor(path: string, options: AutospecOptions = {}): 
  * below the stopping point as the round before (a long history needs few rounds). What the evaluator vouches
  * for is final; rpm is asked only about versions the walk reached.
  */
-async function computeLazily(history: History, system: ReadonlyMap<string, Macro>, options: AutospecOptions): Promise<Autospec> {
+async function computeLazily(history: History, system: ReadonlyMap<string, Macro>, options: AutospecOptions, early: Map<string, PreambleResult>): Promise<Autospec> {
   if (history.workSpec === null && !history.head) throw new NoSpecError(`cannot read ${history.specPath}: no such file`);
   if (!history.top) history.signature = await packager();
   const fileName = basename(history.specPath);
   const workKey = history.workSpec !== null ? `worktree:${history.workSpec}` : null;
-  const evaluated = new Map<string, PreambleResult>();
+  const evaluated = early;
   const specs = new Map<string, SpecVersion | null>();
+  for (const [key, r] of early) if (r.ok && r.unsure === undefined) specs.set(key, r.value);
   const errors = new Map<string, string>();
   const usedTree = new Set<string>();
   /** Tree of the commit whose checkout rpm used for a blob (a version read with its tree is that commit's). */
