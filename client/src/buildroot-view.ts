@@ -29,6 +29,8 @@ export class BuildrootView implements vscode.TreeDataProvider<BuildrootItem> {
   private roots: BuildrootItem[] = [];
   /** The document shown (kept when focus moves to a non-module editor). */
   source: vscode.Uri | undefined;
+  /** The view's header line: which document it shows. */
+  onSource: (description: string | undefined) => void = () => undefined;
 
   constructor(private readonly client: LanguageClient) {}
 
@@ -47,6 +49,7 @@ export class BuildrootView implements vscode.TreeDataProvider<BuildrootItem> {
       this.changed.fire();
       return;
     }
+    this.onSource(vscode.workspace.asRelativePath(this.source));
     const answer = await request(this.client, 'gitoverlay/buildroot', { uri: this.source.toString() });
     this.roots = toItems(answer);
     this.changed.fire();
@@ -58,8 +61,19 @@ function toItems(answer: Answer): BuildrootItem[] {
   const r = answer.resolution;
   const items: BuildrootItem[] = [];
   r.expansions.forEach((e, i) => {
-    const modules = e.modules.map((m) => new BuildrootItem(m.nsvc, [], m.reason, 'package'));
-    const rpms = e.rpms.map((n) => new BuildrootItem(n, [], undefined, 'file-binary'));
+    const modules = e.modules.map((m) => {
+      const item = new BuildrootItem(m.nsvc, [], m.reason, 'package');
+      // Which file defines it, and a click opens it.
+      const file = m.source.startsWith('/') ? vscode.Uri.file(m.source) : undefined;
+      item.tooltip = new vscode.MarkdownString(`**${m.nsvc}**\n\n${m.reason}\n\nfrom ${file ? `\`${vscode.workspace.asRelativePath(file)}\`` : m.source}`);
+      if (file) item.command = { command: 'vscode.open', title: 'Open', arguments: [file] };
+      return item;
+    });
+    const rpms = e.rpms.map((n) => {
+      const item = new BuildrootItem(n, [], undefined, 'file-binary');
+      item.tooltip = `${n}: a binary package this buildroot installs`;
+      return item;
+    });
     const children = [new BuildrootItem('Modules', modules, String(modules.length), 'layers'), new BuildrootItem('RPMs', rpms, String(rpms.length), 'archive')];
     if (e.batches.length) children.push(new BuildrootItem('Batches', e.batches.map((b, k) => new BuildrootItem(`${k + 1}`, [], b.join(', '), 'list-ordered')), String(e.batches.length), 'list-ordered'));
     if (e.warnings.length) children.push(new BuildrootItem('Warnings', e.warnings.map((w) => new BuildrootItem(w, [], undefined, 'warning')), String(e.warnings.length), 'warning'));
@@ -95,10 +109,12 @@ class BuildrootReports implements vscode.TextDocumentContentProvider {
 export function registerBuildrootView(context: vscode.ExtensionContext, client: LanguageClient): BuildrootView {
   const view = new BuildrootView(client);
   const reports = new BuildrootReports();
+  const tree = vscode.window.createTreeView('gitoverlay.buildroot', { treeDataProvider: view, showCollapseAll: true });
+  view.onSource = (description) => (tree.description = description);
   const showPreview = (text: string, name: string): Promise<void> => reports.show(text, name);
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(BUILDROOT_SCHEME, reports),
-    vscode.window.registerTreeDataProvider('gitoverlay.buildroot', view),
+    tree,
     vscode.window.onDidChangeActiveTextEditor((e) => e && void view.refresh(e.document.uri)),
     vscode.workspace.onDidSaveTextDocument(() => void view.refresh()),
     vscode.commands.registerCommand('gitoverlay.refreshBuildroot', () => view.refresh()),

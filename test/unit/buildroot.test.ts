@@ -411,9 +411,9 @@ describe('gitoverlay buildroot (CLI)', () => {
     assert.deepEqual(json.expansions[0], {
       buildrequires: { platform: 'f41', nodejs: '18' },
       modules: [
-        { nsvc: 'nodejs:18:1:c1', reason: 'expanded from a list' },
-        { nsvc: 'perl:5.38:1:c1', reason: 'default stream' },
-        { nsvc: 'platform:f41:0:00000000', reason: 'platform' },
+        { nsvc: 'nodejs:18:1:c1', reason: 'expanded from a list', source: join(dir, 'repo.yaml') },
+        { nsvc: 'perl:5.38:1:c1', reason: 'default stream', source: join(dir, 'repo.yaml') },
+        { nsvc: 'platform:f41:0:00000000', reason: 'platform', source: 'platform:f41 (synthesized)' },
       ],
       rpms: ['nodejs', 'perl'],
       batches: [['demo']],
@@ -459,7 +459,10 @@ describe('gitoverlay buildroot (CLI)', () => {
     writeFileSync(join(dir, 'x.spec'), 'Name: hello\nVersion: 1\nRelease: 1\nSummary: s\nLicense: MIT\n%description\nd\n');
     const s = JSON.parse(cli(['--json', '--platform', 'f41', '--repo', 'repo.yaml', 'x.spec'], dir).stdout);
     assert.deepEqual(s.expansions[0].batches, [['hello']]);
-    assert.deepEqual(s.expansions[0].modules, [{ nsvc: 'perl:5.38:1:c1', reason: 'default stream' }, { nsvc: 'platform:f41:0:00000000', reason: 'platform' }]);
+    assert.deepEqual(s.expansions[0].modules, [
+      { nsvc: 'perl:5.38:1:c1', reason: 'default stream', source: join(dir, 'repo.yaml') },
+      { nsvc: 'platform:f41:0:00000000', reason: 'platform', source: 'platform:f41 (synthesized)' },
+    ]);
   });
 
   test("an overlay without --platform takes it from its root.mock (fedora-41-$arch: f41); without either, the note names the setting", () => {

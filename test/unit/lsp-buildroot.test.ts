@@ -8,7 +8,7 @@ import { LspClient, positionOf } from './lsp-client';
 import { ROOT } from './helpers';
 
 interface Answer {
-  resolution: { expansions: { buildrequires: Record<string, string>; modules: { nsvc: string; reason: string }[]; rpms: string[] }[]; errors: string[] };
+  resolution: { expansions: { buildrequires: Record<string, string>; modules: { nsvc: string; reason: string; source: string }[]; rpms: string[] }[]; errors: string[] };
   report: string;
 }
 
@@ -32,7 +32,8 @@ describe('buildroots in the language server (the sample workspace)', () => {
     const e = a.resolution.expansions[0];
     assert.deepEqual(e.buildrequires, { platform: 'f41', nodejs: '20' });
     const nodejs = e.modules.find((m) => m.nsvc.startsWith('nodejs:'));
-    assert.deepEqual(nodejs, { nsvc: 'nodejs:20:4120250101000000:c0ffee42', reason: 'default stream' });
+    // With the file that defines it (the Buildroot view opens it).
+    assert.deepEqual(nodejs, { nsvc: 'nodejs:20:4120250101000000:c0ffee42', reason: 'default stream', source: join(ws, 'built/nodejs-20.yaml') });
     assert.ok(e.modules.some((m) => m.nsvc.startsWith('platform:f41') && m.reason === 'platform'));
     assert.ok(e.rpms.includes('nodejs') && e.rpms.includes('npm') && e.rpms.includes('nodejs-libs'));
     assert.match(a.report, /nodejs:20:4120250101000000:c0ffee42 +default stream/);

@@ -27,6 +27,10 @@ export const tests: E2ETest[] = [
       const nodejs = modules.find((m) => String(m.label).startsWith('nodejs:'))!;
       assert.equal(nodejs.label, 'nodejs:20:4120250101000000:c0ffee42');
       assert.equal(nodejs.description, 'default stream');
+      // Its tooltip names the file that defines it, and a click opens that file.
+      assert.match((nodejs.tooltip as vscode.MarkdownString).value, /from `built\/nodejs-20\.yaml`/);
+      assert.equal(nodejs.command?.command, 'vscode.open');
+      assert.match((nodejs.command!.arguments![0] as vscode.Uri).path, /\/built\/nodejs-20\.yaml$/);
       assert.ok(modules.some((m) => String(m.label).startsWith('platform:f41') && m.description === 'platform'));
       const rpms = api.buildroot.getChildren().find((i) => i.label === 'RPMs')!;
       assert.deepEqual(rpms.children.map((r) => r.label), ['nodejs', 'nodejs-libs', 'npm']);

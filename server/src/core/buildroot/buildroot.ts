@@ -11,6 +11,8 @@ import { candidates, satisfies, showList, type Reason, type View } from './strea
 export interface ChosenModule {
   nsvc: string;
   reason: Reason;
+  /** The file (or synthetic origin, e.g. the platform) the build came from. */
+  source: string;
 }
 
 interface Chosen {
@@ -205,6 +207,6 @@ export class Buildroot {
   }
 
   modules(): ChosenModule[] {
-    return [...this.chosen.values()].sort((a, b) => (a.build.name < b.build.name ? -1 : 1)).map((c) => ({ nsvc: nsvc(c.build), reason: c.reason }));
+    return [...this.chosen.values()].sort((a, b) => (a.build.name < b.build.name ? -1 : 1)).map((c) => ({ nsvc: nsvc(c.build), reason: c.reason, source: c.build.source }));
   }
 }
