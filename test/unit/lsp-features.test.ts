@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,7 +99,7 @@ describe('language server features over stdio', () => {
   };
 
   test("each diagnostic's code links to its row of docs/rules.md (the editor shows the code as a link)", async () => {
-    const published = await client.open('file:///tmp/gitoverlay-code-links/module.yaml', NODEJS_20.replace('  license:', '  licence: x\n  license:'));
+    const published = await client.open('file:///tmp/gitoverlay-code-links/module.yaml', NODEJS_20.replace('name: nodejs', 'name: linkdemo').replace('  license:', '  licence: x\n  license:'));
     const d = published.diagnostics.find((x) => x.code === 'schema.unknown-key');
     assert.ok(d?.codeDescription, JSON.stringify(published.diagnostics));
     const url = new URL(d.codeDescription.href);
@@ -208,9 +208,21 @@ describe('language server features over stdio', () => {
     assert.match(nevra, /\| app \| 0 \| 1\.2 \| 3\.module_f41\+1\+abc \| x86_64 \|/);
     const dep = await hover('nodejs: ["20"]', 2);
     assert.match(dep, /\*\*nodejs\*\*/);
-    assert.match(dep, /`nodejs:20` — Javascript runtime/);
-    assert.match(dep, /`nodejs:22`/);
+    // One line per stream, with the files that define it (relative to the hovered document).
+    assert.match(dep, /`nodejs:20` — Javascript runtime — defined in `nodejs-20\.yaml`/);
+    assert.match(dep, /`nodejs:22` — Javascript runtime — defined in `nodejs-22\.yaml`/);
     assert.match(dep, /Default stream: `20`/);
+    // The same stream in a second file: one line still, naming both files.
+    mkdirSync(join(ws, 'built'), { recursive: true });
+    writeFileSync(join(ws, 'built/nodejs-20.yaml'), NODEJS_20);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('built/nodejs-20.yaml'), type: 1 }] });
+    await new Promise((r) => setTimeout(r, 300));
+    const twice = await hover('nodejs: ["20"]', 2);
+    assert.equal(twice.match(/`nodejs:20`/g)?.length, 1, `nodejs:20 listed once: ${twice}`);
+    assert.match(twice, /`nodejs:20` — Javascript runtime — defined in `nodejs-20\.yaml`, `\.\.\/built\/nodejs-20\.yaml`/);
+    rmSync(join(ws, 'built'), { recursive: true, force: true });
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('built/nodejs-20.yaml'), type: 3 }] });
+    await new Promise((r) => setTimeout(r, 300));
   });
 
   test('document symbols: name:stream with components and profiles', async () => {

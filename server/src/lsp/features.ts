@@ -46,7 +46,7 @@ export function answerFeature<M extends FeatureMethod>(method: M, a: Analysis, p
       return complete({ parsed: a.parsed, result: a.result, offset: at(p), index }).map((c) => toLspCompletion(c, a.parsed.lines));
     }
     case 'textDocument/hover': {
-      const h = hover(a.parsed, a.result, at(params as HoverParams), index);
+      const h = hover(a.parsed, a.result, at(params as HoverParams), index, (params as HoverParams).textDocument.uri);
       return h ? { contents: { kind: 'markdown' as const, value: h.contents }, range: h.range } : null;
     }
     case 'textDocument/codeAction': {

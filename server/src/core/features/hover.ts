@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { CheckResult } from '../check/check';
 import { get, isObject, show } from '../check/context';
 import type { WorkspaceIndex } from '../index/workspace';
@@ -18,7 +19,7 @@ const isDependency = (p: (string | number)[], i: number): boolean =>
   (p[i] === 'buildrequires' || p[i] === 'requires') && typeof p[i - 1] === 'number' && (p[i - 2] === 'dependencies' || p[i - 2] === 'configurations');
 
 /** Hover at an offset: the schema's description, NEVRA parts, what the workspace knows of a module. */
-export function hover(parsed: ParsedYaml, result: CheckResult | null, offset: number, index?: WorkspaceIndex): Hover | null {
+export function hover(parsed: ParsedYaml, result: CheckResult | null, offset: number, index?: WorkspaceIndex, uri?: string): Hover | null {
   const at = documentAt(parsed, result, offset);
   if (!at.doc || !at.kind) return null;
   const node = at.doc.locator.nodeAt(offset);
@@ -47,7 +48,7 @@ export function hover(parsed: ParsedYaml, result: CheckResult | null, offset: nu
   if (index && depAt >= 0 && path.length > depAt + 1) {
     const module = String(path[depAt + 1]);
     const chosen = node.onKey ? undefined : show(get(value, path));
-    parts.push(moduleSummary(index, module, chosen));
+    parts.push(moduleSummary(index, module, chosen, uri));
     return { contents: parts.join('\n\n'), range };
   }
 
@@ -73,14 +74,32 @@ export function hover(parsed: ParsedYaml, result: CheckResult | null, offset: nu
   return { contents: parts.join('\n\n'), range };
 }
 
-function moduleSummary(index: WorkspaceIndex, module: string, chosen?: string): string {
-  const streams = index.streamsOf(module);
+/** A defining file as the reader finds it: relative to the hovered document when both are files. */
+function fileName(uri: string, from?: string): string {
+  const path = (u: string): string | null => (u.startsWith('file://') ? decodeURIComponent(new URL(u).pathname) : null);
+  const target = path(uri);
+  const base = from ? path(from) : null;
+  if (!target) return uri;
+  return base ? posix.relative(posix.dirname(base), target) || posix.basename(target) : posix.basename(target);
+}
+
+function moduleSummary(index: WorkspaceIndex, module: string, chosen?: string, uri?: string): string {
+  // One line per stream, naming every file that defines it (the same stream may live in several).
+  const byStream = new Map<string, { nsv: string; summary?: string; files: Set<string> }>();
+  for (const s of index.streamsOf(module)) {
+    const nsv = `${s.name}:${s.stream}`;
+    const entry = byStream.get(nsv) ?? { nsv, files: new Set<string>() };
+    entry.summary ??= s.summary;
+    entry.files.add(fileName(s.uri, uri));
+    byStream.set(nsv, entry);
+  }
+  const streams = [...byStream.values()].map((e) => ({ ...e, files: [...e.files] }));
   const defaults = index.defaultsOf(module);
   const lines = [`**${module}**${chosen ? ` stream **${chosen}**` : ''}`];
   if (streams.length) {
     lines.push(
       'Streams in the workspace:',
-      ...streams.map((s) => `- \`${s.name}:${s.stream}\`${s.summary ? ` — ${s.summary}` : ''} (${s.from})`),
+      ...streams.map((s) => `- \`${s.nsv}\`${s.summary ? ` — ${s.summary}` : ''} — defined in ${s.files.map((f) => `\`${f}\``).join(', ')}`),
     );
   } else if (module !== 'platform') lines.push('No stream of this module is defined in the workspace.');
   if (defaults?.stream) lines.push(`Default stream: \`${defaults.stream}\``);
