@@ -39,7 +39,8 @@ class BuildTaskProvider implements vscode.TaskProvider {
     for (const f of files) {
       tasks.push(this.task({ type: 'gitoverlay', task: 'build', file: f.fsPath }));
       const names = await request(this.client, 'gitoverlay/overlayComponents', { uri: f.toString() }).catch(() => [] as string[]);
-      for (const n of names) tasks.push(this.task({ type: 'gitoverlay', task: 'build', file: f.fsPath, component: n }));
+      // One task per component name (an overlay naming two components alike gets one, not two the same).
+      for (const n of new Set(names)) tasks.push(this.task({ type: 'gitoverlay', task: 'build', file: f.fsPath, component: n }));
     }
     const modules = await request(this.client, 'gitoverlay/buildableModules').catch(() => [] as string[]);
     for (const m of modules) tasks.push(this.task({ type: 'gitoverlay', task: 'build', file: vscode.Uri.parse(m).fsPath }));

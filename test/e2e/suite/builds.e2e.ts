@@ -45,6 +45,8 @@ export const tests: E2ETest[] = [
       // Also one task per component, and one per module document with components.
       assert.ok(tasks.some((t) => (t.definition as { component?: string }).component === 'greet'), tasks.map((t) => t.name).join(', '));
       assert.ok(tasks.some((t) => (t.definition as { file?: string }).file?.endsWith('world/motd-module.yaml')), tasks.map((t) => t.name).join(', '));
+      // No two tasks alike (mistakes/overlay.yml names two components 'etcd').
+      assert.equal(new Set(tasks.map((t) => t.name)).size, tasks.length, tasks.map((t) => t.name).join(', '));
       const ended = new Promise<number | undefined>((resolve) => {
         const sub = vscode.tasks.onDidEndTaskProcess((e) => {
           if (e.execution.task.name === task.name) {
