@@ -1,4 +1,4 @@
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { git, run } from '../git/exec';
 import { abridgedSpec, evaluatePreamble, type PreambleResult, type SpecVersion } from '../spec/preamble';
@@ -163,6 +163,14 @@ export async function autospecFor(path: string, options: AutospecOptions = {}): 
   const early = new Map<string, PreambleResult>();
   let system: ReadonlyMap<string, Macro> | undefined;
   const systemP = systemMacros().then((m) => (system = m));
+  // The spec on disk is (nearly always) the current version: when the evaluator cannot vouch for it,
+  // rpm will be asked, so its parsers load now, beside git.
+  void systemP
+    .then(async (m) => {
+      const r = evaluatePreamble(await readFile(specPath, 'utf8'), {}, { strict: true, system: m });
+      if (!(r.ok && r.unsure === undefined)) startRpmParsers();
+    })
+    .catch(() => undefined);
   const onSpecText = (id: string, text: string): void => {
     if (system && !early.has(id)) early.set(id, evaluatePreamble(text, {}, { strict: true, system }));
   };
@@ -213,6 +221,8 @@ async function computeLazily(history: History, system: ReadonlyMap<string, Macro
   const specsOf = (ids: readonly string[]): string[] => ids.map((id) => history.commits.get(id)!.specBlob).filter((b): b is string => b !== null);
   const memo: ComputeMemo = { releases: new Map(), items: new Map() };
   let window = 64;
+  /** The commit each version rpm is asked about was first looked up for (where the walk goes on). */
+  const askedBy = new Map<string, string>();
   await history.fetch(specsOf(history.order.slice(0, window)));
   let result: AutospecResult;
   let lookup: (blob: string, commit?: string) => SpecVersion | null;
@@ -242,6 +252,7 @@ async function computeLazily(history: History, system: ReadonlyMap<string, Macro
         else if (c) {
           blobTree.set(blob, c.tree);
           forRpm.set(blob, { text: history.blobs.get(blob)!, fileName, checkoutTree: treeWriter(history, c.id) });
+          askedBy.set(blob, c.id);
         }
       }
       return pending(blob);
@@ -264,6 +275,21 @@ async function computeLazily(history: History, system: ReadonlyMap<string, Macro
       await history.fetch([...specsOf([...unread, ...history.order.slice(from, from + window)]), ...unreadText]);
     }
     if (forRpm.size) {
+      // The walk goes down first parents: ask rpm now about the next versions there that the evaluator
+      // cannot vouch for either (two parsers work side by side), instead of one round each.
+      for (const start of [...askedBy.values()]) {
+        let c = history.commits.get(start);
+        for (let step = 0; c && step < 8 && forRpm.size < 4; step++) {
+          c = c.parents.length ? history.commits.get(c.parents[0]) : undefined;
+          const blob = c?.specBlob;
+          if (!c || !blob || specs.has(blob) || forRpm.has(blob) || !history.blobs.has(blob)) continue;
+          const r = evaluate(blob, history.blobs.get(blob)!);
+          if (r.ok && r.unsure === undefined) continue;
+          blobTree.set(blob, c.tree);
+          forRpm.set(blob, { text: history.blobs.get(blob)!, fileName, checkoutTree: treeWriter(history, c.id) });
+        }
+      }
+      askedBy.clear();
       options.onProgress?.(`asking rpm about ${forRpm.size} spec version${forRpm.size === 1 ? '' : 's'}`);
       for (const [k, v] of await evaluateSpecs(forRpm, options.signal, errors, usedTree, evaluated, system)) specs.set(k, v);
     }

@@ -127,9 +127,9 @@ export function startRpmParsers(): void {
   if (pool || process.env.GITOVERLAY_RPM_PARSER === 'rpmspec') return;
   pool = (async () => {
     for (const python of ['/usr/bin/python3', 'python3']) {
-      const first = new Helper(python);
-      if ((await first.ready) === null) continue;
-      return [first, ...Array.from({ length: POOL_SIZE - 1 }, () => new Helper(python))];
+      // All start at once (Python and rpm load in parallel); if the first cannot import rpm, none can.
+      const helpers = Array.from({ length: POOL_SIZE }, () => new Helper(python));
+      if ((await helpers[0].ready) !== null) return helpers;
     }
     return null;
   })();
