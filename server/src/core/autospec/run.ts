@@ -171,10 +171,13 @@ export async function autospecFor(path: string, options: AutospecOptions = {}): 
       if (!(r.ok && r.unsure === undefined)) startRpmParsers();
     })
     .catch(() => undefined);
+  // Only while git log runs: that work overlaps git's; afterwards the walk evaluates what it reaches.
+  let logRunning = true;
   const onSpecText = (id: string, text: string): void => {
-    if (system && !early.has(id)) early.set(id, evaluatePreamble(text, {}, { strict: true, system }));
+    if (logRunning && system && !early.has(id)) early.set(id, evaluatePreamble(text, {}, { strict: true, system }));
   };
   const history = await loadHistory(specPath, { ...options, onSpecText });
+  logRunning = false;
   try {
     return await computeLazily(history, await systemP, options, early);
   } finally {
@@ -223,6 +226,7 @@ async function computeLazily(history: History, system: ReadonlyMap<string, Macro
   let window = 64;
   /** The commit each version rpm is asked about was first looked up for (where the walk goes on). */
   const askedBy = new Map<string, string>();
+  let rpmRounds = 0;
   await history.fetch(specsOf(history.order.slice(0, window)));
   let result: AutospecResult;
   let lookup: (blob: string, commit?: string) => SpecVersion | null;
@@ -275,9 +279,9 @@ async function computeLazily(history: History, system: ReadonlyMap<string, Macro
       await history.fetch([...specsOf([...unread, ...history.order.slice(from, from + window)]), ...unreadText]);
     }
     if (forRpm.size) {
-      // The walk goes down first parents: ask rpm now about the next versions there that the evaluator
-      // cannot vouch for either (two parsers work side by side), instead of one round each.
-      for (const start of [...askedBy.values()]) {
+      // Once the walk has needed rpm a second time it is going down a stretch of such versions: ask
+      // about the next ones on first parents now (two parsers work side by side), not one round each.
+      for (const start of rpmRounds++ > 0 ? [...askedBy.values()] : []) {
         let c = history.commits.get(start);
         for (let step = 0; c && step < 8 && forRpm.size < 4; step++) {
           c = c.parents.length ? history.commits.get(c.parents[0]) : undefined;

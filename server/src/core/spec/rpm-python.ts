@@ -118,18 +118,21 @@ class Helper {
   }
 }
 
-/** Two parsers: this is a 2-core machine class, and rpm work is CPU-bound. */
+/** Up to two parsers: this is a 2-core machine class, and rpm work is CPU-bound. */
 const POOL_SIZE = 2;
 let pool: Promise<Helper[] | null> | undefined;
+let pythonOf: string | undefined;
 
-/** Starts the parsers (a walk calls it first, so that Python and rpm load while git runs). */
+/** Starts a parser (a walk calls it early, so that Python and rpm load while git runs). */
 export function startRpmParsers(): void {
   if (pool || process.env.GITOVERLAY_RPM_PARSER === 'rpmspec') return;
   pool = (async () => {
     for (const python of ['/usr/bin/python3', 'python3']) {
-      // All start at once (Python and rpm load in parallel); if the first cannot import rpm, none can.
-      const helpers = Array.from({ length: POOL_SIZE }, () => new Helper(python));
-      if ((await helpers[0].ready) !== null) return helpers;
+      const first = new Helper(python);
+      if ((await first.ready) !== null) {
+        pythonOf = python;
+        return [first];
+      }
     }
     return null;
   })();
@@ -148,7 +151,12 @@ export async function parseWithRpmBindings(req: ParseRequest): Promise<ParseAnsw
   const all = await (pool ?? Promise.resolve(null));
   const alive = all?.filter((h) => !h.dead) ?? [];
   if (!alive.length) return undefined;
-  const helper = alive.reduce((a, b) => (b.pending < a.pending ? b : a));
+  let helper = alive.reduce((a, b) => (b.pending < a.pending ? b : a));
+  // A second parser only when the first is busy: most walks need one version or two.
+  if (helper.pending > 0 && all!.length < POOL_SIZE && pythonOf) {
+    helper = new Helper(pythonOf);
+    all!.push(helper);
+  }
   try {
     return await helper.parse(req);
   } catch {
