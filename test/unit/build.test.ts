@@ -254,7 +254,7 @@ describe('gitoverlay build (real rpmbuild, createrepo_c, dnf)', { skip }, () => 
       if (sandbox === 'auto') {
         // The dirty greet.spec stays uncommitted: the slow spec goes into the index only, then is committed.
         const committed = gitIn(dg, 'show', 'HEAD:greet.spec');
-        const slow = committed.replace(': nothing to build', 'sleep 60');
+        const slow = committed.replace(': nothing to build', 'sleep 7919');
         const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], {
           cwd: dg,
           input: slow + '\n',
@@ -272,7 +272,7 @@ describe('gitoverlay build (real rpmbuild, createrepo_c, dnf)', { skip }, () => 
       });
       const logPath = `${out}.new/greet/build.log`;
       const t0 = Date.now();
-      while (!(existsSync(logPath) && readFileSync(logPath, 'utf8').includes('+ sleep 60'))) {
+      while (!(existsSync(logPath) && readFileSync(logPath, 'utf8').includes('+ sleep 7919'))) {
         assert.ok(Date.now() - t0 < 30_000, 'the slow %build never started');
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -281,7 +281,7 @@ describe('gitoverlay build (real rpmbuild, createrepo_c, dnf)', { skip }, () => 
       await assert.rejects(started, { name: 'AbortError' });
       await new Promise((r) => setTimeout(r, 300));
       assert.deepEqual(leftoverProcesses(`${out}.work`), []);
-      assert.deepEqual(leftoverProcesses('sleep 60'), []);
+      assert.deepEqual(leftoverProcesses('sleep 7919'), [], "the build's own sleep ended (an unusual duration: nothing else runs it)");
       assert.deepEqual(snapshot(out), before);
       assert.ok(!existsSync(`${out}.new`) && !existsSync(`${out}.work`));
     });
@@ -300,7 +300,7 @@ describe('gitoverlay build (real rpmbuild, createrepo_c, dnf)', { skip }, () => 
       ['greet', 'greet.spec'],
     ]) {
       const dir = join(world, 'distgit', repo);
-      const good = gitIn(dir, 'show', `HEAD~1:${file}`).replace(/^(echo broken.*|sleep 60)$/m, ': nothing to build');
+      const good = gitIn(dir, 'show', `HEAD~1:${file}`).replace(/^(echo broken.*|sleep 7919)$/m, ': nothing to build');
       const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], {
         cwd: dir,
         input: good + '\n',
