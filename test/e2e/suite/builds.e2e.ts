@@ -31,6 +31,12 @@ export const tests: E2ETest[] = [
         root.children.map((c) => `${c.label} ${String(c.description).split(' ')[0]}`).sort(),
         result.components.map((c) => `${c.name} built`).sort(),
       );
+      // A component row opens its build log; its children list the log and the RPMs.
+      for (const row of root.children) {
+        assert.equal(row.command?.command, 'vscode.open', String(row.label));
+        assert.match((row.command!.arguments![0] as vscode.Uri).path, /\.log$/);
+        assert.ok(row.children.some((c) => /\.rpm$/.test(String(c.label)) && c.command?.command === 'gitoverlay.showRpm'), `${String(row.label)}: an RPM row`);
+      }
     },
   },
   {
