@@ -63,6 +63,14 @@ export async function waitForText(locator, texts, timeout = 20_000) {
   }
 }
 
+/** Ctrl+Shift+M: the Problems panel, once it is visible. */
+async function openProblems(page) {
+  await page.keyboard.press('Control+Shift+M');
+  const panel = page.locator('.markers-panel');
+  await panel.waitFor({ state: 'visible', timeout: 10_000 });
+  return panel;
+}
+
 /** Goes to a 1-based line:column with Ctrl+G. */
 async function goTo(page, line, column) {
   await page.keyboard.press('Control+G');
@@ -102,9 +110,7 @@ export const uiTests = [
     timeout: 60_000,
     async run({ page, shot }) {
       await quickOpen(page, BROKEN);
-      await page.keyboard.press('Control+Shift+M');
-      const panel = page.locator('.markers-panel');
-      await panel.waitFor({ state: 'visible', timeout: 10_000 });
+      const panel = await openProblems(page);
       await waitForText(panel, ["Unknown key 'licence'", 'buildafter cycle', 'broken-module.yaml']);
       await shot('problems-panel.png');
     },
@@ -114,9 +120,7 @@ export const uiTests = [
     timeout: 60_000,
     async run({ page }) {
       await quickOpen(page, BROKEN);
-      await page.keyboard.press('Control+Shift+M');
-      const panel = page.locator('.markers-panel');
-      await panel.waitFor({ state: 'visible', timeout: 10_000 });
+      const panel = await openProblems(page);
       await panel.locator('a', { hasText: 'schema.unknown-key' }).first().click({ timeout: 20_000 });
       await page.locator('.tabs-container .tab.active', { hasText: 'rules.md' }).first().waitFor({ timeout: 15_000 });
       // Opened at the code's row: it is on screen.
@@ -142,9 +146,7 @@ export const uiTests = [
       // broken module does not build.
       await page.locator('.terminal-outer-container, .terminal-wrapper').first().waitFor({ state: 'attached', timeout: 30_000 });
       await page.waitForTimeout(5_000);
-      await page.keyboard.press('Control+Shift+M');
-      const panel = page.locator('.markers-panel');
-      await panel.waitFor({ state: 'visible', timeout: 10_000 });
+      const panel = await openProblems(page);
       await waitForText(panel, ["Unknown key 'licence'", 'buildafter cycle'], 15_000);
     },
   },

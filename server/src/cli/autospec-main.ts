@@ -1,5 +1,5 @@
-import { CHANGELOG_USAGE, InputError, RELEASE_USAGE, runChangelog, runRelease, runSpec, SPEC_USAGE } from './autospec';
-import { UsageError, type CommandResult } from './usage';
+import { CHANGELOG_USAGE, RELEASE_USAGE, runChangelog, runRelease, runSpec, SPEC_USAGE } from './autospec';
+import { commandFailure, type CommandResult } from './usage';
 
 const COMMANDS: Record<string, [(argv: string[]) => Promise<CommandResult>, string]> = {
   release: [runRelease, RELEASE_USAGE],
@@ -13,16 +13,10 @@ export async function runAutospecCommand(argv: string[]): Promise<CommandResult>
   try {
     return await COMMANDS[command][0](rest);
   } catch (err) {
-    if (err instanceof UsageError) return { code: 2, stderr: `gitoverlay: ${err.message}\n${err.usage}\n` };
     // A missing spec or path exits 1, as with rpmautospec (usage errors exit 2, as with click).
-    if (err instanceof InputError) return { code: 1, stderr: `gitoverlay: ${err.message}\n` };
-    const e = err as { code?: string; message?: string };
-    if (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) return { code: 2, stderr: `gitoverlay: ${e.message}\n${COMMANDS[command][1]}\n` };
-    return { code: 2, stderr: `gitoverlay: ${e.message ?? String(err)}\n` };
+    return commandFailure(err, COMMANDS[command][1], 1);
   }
 }
-
-export const AUTOSPEC_COMMANDS = Object.keys(COMMANDS);
 
 /**
  * Entry point of dist/autospec.js, which bin/gitoverlay.js loads for `release`, `changelog` and

@@ -12,7 +12,7 @@ async function autospecFor(path: string, options: AutospecOptions = {}): ReturnT
     throw err;
   }
 }
-import { UsageError, type CommandResult } from './usage';
+import { InputError, UsageError, type CommandResult } from './usage';
 
 export const RELEASE_USAGE = 'usage: gitoverlay release [--json] [--number-only] [--no-error-on-unparseable-spec] PATH   (PATH: a spec file or a dist-git directory)';
 export const CHANGELOG_USAGE = 'usage: gitoverlay changelog [--no-pager] [--no-error-on-unparseable-spec] PATH';
@@ -49,8 +49,7 @@ async function target(positionals: string[], usage: string): Promise<string> {
   return path;
 }
 
-/** Unreadable input: exit 2 with the message. */
-export class InputError extends Error {}
+export { InputError } from './usage';
 
 /** `gitoverlay release`: the release %autorelease expands to, as `rpmautospec calculate-release`. */
 export async function runRelease(argv: string[]): Promise<CommandResult> {

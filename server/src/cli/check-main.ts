@@ -1,16 +1,13 @@
 import { version } from '../../../package.json';
 import { CHECK_USAGE, runCheck } from './check';
-import { UsageError, type CommandResult } from './usage';
+import { commandFailure, type CommandResult } from './usage';
 
 /** `gitoverlay check` with the error handling run() in main.ts gives every command; never throws. */
 export function runCheckCommand(argv: string[]): CommandResult {
   try {
     return runCheck(argv, version);
   } catch (err) {
-    if (err instanceof UsageError) return { code: 2, stderr: `gitoverlay: ${err.message}\n${err.usage}\n` };
-    const e = err as { code?: string; message?: string };
-    if (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) return { code: 2, stderr: `gitoverlay: ${e.message}\n${CHECK_USAGE}\n` };
-    return { code: 2, stderr: `gitoverlay: ${e.message ?? String(err)}\n` };
+    return commandFailure(err, CHECK_USAGE);
   }
 }
 

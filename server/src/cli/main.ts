@@ -1,5 +1,4 @@
 import { version } from '../../../package.json';
-import { InputError } from './autospec';
 import { runAutospecCommand } from './autospec-main';
 import { BUILD_USAGE, runBuild } from './build';
 import { runBuildroot } from './buildroot';
@@ -7,7 +6,7 @@ import { CHECK_USAGE } from './check';
 import { runCheckCommand } from './check-main';
 import { RESOLVE_USAGE, runResolve } from './resolve';
 import { runRevert } from './revert';
-import { UsageError, type CommandResult } from './usage';
+import { commandFailure, type CommandResult } from './usage';
 
 const USAGE = `gitoverlay ${version}: validation and previews for RPM overlays and modulemd
 
@@ -67,13 +66,7 @@ export async function run(argv: string[]): Promise<CommandResult> {
         return { code: 2, stderr: `gitoverlay: unknown command '${command}'\n\n${USAGE}` };
     }
   } catch (err) {
-    if (err instanceof UsageError) return { code: 2, stderr: `gitoverlay: ${err.message}\n${err.usage}\n` };
-    if (err instanceof InputError) return { code: 2, stderr: `gitoverlay: ${err.message}\n` };
-    const e = err as { code?: string; message?: string };
-    if (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) {
-      return { code: 2, stderr: `gitoverlay: ${e.message}\n${command === 'check' ? CHECK_USAGE : command === 'resolve' ? RESOLVE_USAGE : command === 'build' ? BUILD_USAGE : USAGE}\n` };
-    }
-    return { code: 2, stderr: `gitoverlay: ${e.message ?? String(err)}\n` };
+    return commandFailure(err, command === 'check' ? CHECK_USAGE : command === 'resolve' ? RESOLVE_USAGE : command === 'build' ? BUILD_USAGE : USAGE);
   }
 }
 

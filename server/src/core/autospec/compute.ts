@@ -142,19 +142,20 @@ export function computeAutospec(
     const flags = spec?.flags ?? DEFAULT_FLAGS;
     const n = headRelease && (ev === null || headRelease.epochVersion === null || headRelease.epochVersion === ev) ? headRelease.releaseNumber + 1 : 1;
     top = { epochVersion: ev, releaseNumber: n, flags, release: completeRelease(n, flags) };
-    changelog.push({
-      kind: 'generated',
-      time: now(),
-      author: `${history.signature.name} <${history.signature.email}>`,
-      epochVersion: ev,
-      release: top.release,
-      items: ['Uncommitted changes'],
-      commit: null,
-    });
+    if (options.changelog !== false) {
+      changelog.push({
+        kind: 'generated',
+        time: now(),
+        author: `${history.signature.name} <${history.signature.email}>`,
+        epochVersion: ev,
+        release: top.release,
+        items: ['Uncommitted changes'],
+        commit: null,
+      });
+    }
   } else top = headRelease!;
 
   // Walk down from HEAD along the parent each commit's changelog continues from.
-  if (options.changelog === false) changelog.length = 0;
   let c = history.head && options.changelog !== false ? history.commits.get(history.head) : undefined;
   let removedAbove = false;
   while (c) {

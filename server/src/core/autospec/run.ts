@@ -43,6 +43,16 @@ export interface SpecInput {
   checkoutTree?: (dir: string) => Promise<void>;
 }
 
+/** A spec version as rpmautospec's first attempt reads it, from rpm's macros on this machine. */
+function readSpec(text: string, system?: ReadonlyMap<string, Macro>): PreambleResult {
+  return evaluatePreamble(text, {}, { strict: true, system });
+}
+
+/** The evaluator's answer when it is final (rpm would read the same), else undefined: rpm decides. */
+function vouched(r: PreambleResult): SpecVersion | undefined {
+  return r.ok && r.unsure === undefined ? r.value : undefined;
+}
+
 /** How many rpm processes run at once. */
 const RPM_CONCURRENCY = 4;
 
@@ -71,9 +81,10 @@ export async function evaluateSpecs(
   const forRpm: [string, SpecInput, SpecVersion | null][] = [];
   for (const [key, raw] of inputs) {
     const input = typeof raw === 'string' ? { text: raw, fileName: 'query.spec' } : raw;
-    const r = evaluated?.get(key) ?? evaluatePreamble(input.text, {}, { strict: true, system });
-    if (r.ok && r.unsure === undefined) {
-      out.set(key, r.value);
+    const r = evaluated?.get(key) ?? readSpec(input.text, system);
+    const sure = vouched(r);
+    if (sure) {
+      out.set(key, sure);
       continue;
     }
     forRpm.push([key, input, r.ok ? r.value : null]);
@@ -167,14 +178,14 @@ export async function autospecFor(path: string, options: AutospecOptions = {}): 
   // rpm will be asked, so its parsers load now, beside git.
   void systemP
     .then(async (m) => {
-      const r = evaluatePreamble(await readFile(specPath, 'utf8'), {}, { strict: true, system: m });
-      if (!(r.ok && r.unsure === undefined)) startRpmParsers();
+      const r = readSpec(await readFile(specPath, 'utf8'), m);
+      if (!vouched(r)) startRpmParsers();
     })
     .catch(() => undefined);
   // Only while git log runs: that work overlaps git's; afterwards the walk evaluates what it reaches.
   let logRunning = true;
   const onSpecText = (id: string, text: string): void => {
-    if (logRunning && system && !early.has(id)) early.set(id, evaluatePreamble(text, {}, { strict: true, system }));
+    if (logRunning && system && !early.has(id)) early.set(id, readSpec(text, system));
   };
   const history = await loadHistory(specPath, { ...options, onSpecText });
   logRunning = false;
@@ -199,7 +210,10 @@ async function computeLazily(history: History, system: ReadonlyMap<string, Macro
   const workKey = history.workSpec !== null ? `worktree:${history.workSpec}` : null;
   const evaluated = early;
   const specs = new Map<string, SpecVersion | null>();
-  for (const [key, r] of early) if (r.ok && r.unsure === undefined) specs.set(key, r.value);
+  for (const [key, r] of early) {
+    const sure = vouched(r);
+    if (sure) specs.set(key, sure);
+  }
   const errors = new Map<string, string>();
   const usedTree = new Set<string>();
   /** Tree of the commit whose checkout rpm used for a blob (a version read with its tree is that commit's). */
@@ -208,9 +222,10 @@ async function computeLazily(history: History, system: ReadonlyMap<string, Macro
   const evaluate = (key: string, text: string): PreambleResult => {
     let r = evaluated.get(key);
     if (!r) {
-      r = evaluatePreamble(text, {}, { strict: true, system });
+      r = readSpec(text, system);
       evaluated.set(key, r);
-      if (r.ok && r.unsure === undefined) specs.set(key, r.value);
+      const sure = vouched(r);
+      if (sure) specs.set(key, sure);
     }
     return r;
   };
@@ -220,7 +235,7 @@ async function computeLazily(history: History, system: ReadonlyMap<string, Macro
   const head = history.head ? history.commits.get(history.head) : undefined;
   if (head?.specBlob) await history.fetch([head.specBlob]);
   const current = workKey !== null ? evaluated.get(workKey) : head?.specBlob ? evaluate(head.specBlob, history.blobs.get(head.specBlob) ?? '') : undefined;
-  if (current && !(current.ok && current.unsure === undefined)) startRpmParsers();
+  if (current && !vouched(current)) startRpmParsers();
   const specsOf = (ids: readonly string[]): string[] => ids.map((id) => history.commits.get(id)!.specBlob).filter((b): b is string => b !== null);
   const memo: ComputeMemo = { releases: new Map(), items: new Map() };
   let window = 64;
@@ -288,7 +303,7 @@ async function computeLazily(history: History, system: ReadonlyMap<string, Macro
           const blob = c?.specBlob;
           if (!c || !blob || specs.has(blob) || forRpm.has(blob) || !history.blobs.has(blob)) continue;
           const r = evaluate(blob, history.blobs.get(blob)!);
-          if (r.ok && r.unsure === undefined) continue;
+          if (vouched(r)) continue;
           blobTree.set(blob, c.tree);
           forRpm.set(blob, { text: history.blobs.get(blob)!, fileName, checkoutTree: treeWriter(history, c.id) });
         }

@@ -21,12 +21,12 @@ for line in sys.stdin:
         try:
             rpm.setLogFile(errfd)
             os.chdir(req["cwd"])
-            for name, value in req["add"]:
-                rpm.addMacro(name, value)
-            for text in req["define"]:
-                rpm.expandMacro("%define " + text)
-            for name, value in req["add_after"]:
-                rpm.addMacro(name, value)
+            for name, value in req["macros"]:
+                # addMacro cannot define a parametric macro: %define does, as in rpmautospec.
+                if "(" in name:
+                    rpm.expandMacro("%define " + name + " " + value)
+                else:
+                    rpm.addMacro(name, value)
             h = rpm.spec(req["file"]).sourceHeader
             res = {"ok": True, "name": h.format("%{name}"), "epoch": h.format("%|epoch?{%{epoch}}:{}|"), "version": h.format("%{version}"), "release": h.format("%{release}")}
         except Exception:
@@ -43,12 +43,8 @@ export interface ParseRequest {
   file: string;
   /** The directory rpm runs in (relative paths in `%(...)`). */
   cwd: string;
-  /** `rpm.addMacro(name, value)` before the parametric definitions. */
-  add: [string, string][];
-  /** `%define <text>` (parametric macros, which addMacro cannot define). */
-  define: string[];
-  /** `rpm.addMacro(name, value)` after them. */
-  addAfter: [string, string][];
+  /** Defined in this order: `rpm.addMacro(name, value)`, or `%define` for a parametric `name(opts)`. */
+  macros: [string, string][];
 }
 
 export type ParseAnswer = { ok: true; name: string; epoch: string; version: string; release: string } | { ok: false; log: string };
@@ -113,7 +109,7 @@ class Helper {
     return new Promise((resolve, reject) => {
       this.queue.push({ resolve, reject });
       this.idle();
-      (this.child.stdin as Writable).write(JSON.stringify({ file: req.file, cwd: req.cwd, add: req.add, define: req.define, add_after: req.addAfter }) + '\n');
+      (this.child.stdin as Writable).write(JSON.stringify({ file: req.file, cwd: req.cwd, macros: req.macros }) + '\n');
     });
   }
 }

@@ -48,18 +48,16 @@ export async function rpmspecVersion(text: string, signal?: AbortSignal): Promis
     );
     if (r.code !== 0) return null;
     const [name, epoch, version, release] = r.stdout.toString().split('\n');
-    if (!version) return null;
-    return {
-      name,
-      epoch: epoch || undefined,
-      version,
-      epochVersion: epoch ? `${epoch}:${version}` : version,
-      release,
-      flags: flagsFromRelease(release),
-    };
+    return versionOf(name, epoch, version, release);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** What rpm answered (an empty epoch: none), as the evaluator's SpecVersion; null without a version. */
+function versionOf(name: string, epoch: string, version: string, release: string): SpecVersion | null {
+  if (!version) return null;
+  return { name, epoch: epoch || undefined, version, epochVersion: epoch ? `${epoch}:${version}` : version, release, flags: flagsFromRelease(release) };
 }
 
 let pythonVersion: Promise<string | null> | undefined;
@@ -120,34 +118,23 @@ export async function rpmautospecQuery(q: RpmQuery): Promise<RpmAnswer | undefin
     const abridged = join(side, q.fileName);
     await writeFile(whole, q.text);
     await writeFile(abridged, abridgedSpec(q.text));
-    const defines = [
-      '_invalid_encoding_terminates_build 0',
-      `autorelease(e:s:pb:n) ${AUTORELEASE_PROBE}`,
-      'autochangelog %nil',
-      ...(py ? [`__python /usr/bin/python${py}`, `python_sitelib /usr/lib/python${py}/site-packages`] : []),
-      `_sourcedir ${sourcedir}`,
-      `_builddir ${sourcedir}`,
+    // rpmautospec's macros, in its order (specparser.py `RPMSpecParser._query`).
+    const macros: [string, string][] = [
+      ['_invalid_encoding_terminates_build', '0'],
+      ['autorelease(e:s:pb:n)', AUTORELEASE_PROBE],
+      ['autochangelog', '%nil'],
+      ...(py ? ([['__python', `/usr/bin/python${py}`], ['python_sitelib', `/usr/lib/python${py}/site-packages`]] as [string, string][]) : []),
+      ['_sourcedir', sourcedir],
+      ['_builddir', sourcedir],
     ];
     const attempt = async (file: string): Promise<{ value: SpecVersion | null; stderr: string }> => {
       // rpm's bindings in a long-lived process when installed (as rpmautospec parses), else rpmspec.
-      const bound = await parseWithRpmBindings({
-        file,
-        cwd: sourcedir,
-        add: [['_invalid_encoding_terminates_build', '0']],
-        define: [`autorelease(e:s:pb:n) ${AUTORELEASE_PROBE}`],
-        addAfter: [
-          ['autochangelog', '%nil'],
-          ...(py ? ([['__python', `/usr/bin/python${py}`], ['python_sitelib', `/usr/lib/python${py}/site-packages`]] as [string, string][]) : []),
-          ['_sourcedir', sourcedir],
-          ['_builddir', sourcedir],
-        ],
-      });
+      const bound = await parseWithRpmBindings({ file, cwd: sourcedir, macros });
       if (bound) {
-        if (!bound.ok || !bound.version) return { value: null, stderr: bound.ok ? '' : bound.log };
-        const { name, epoch, version, release } = bound;
-        return { value: { name, epoch: epoch || undefined, version, epochVersion: epoch ? `${epoch}:${version}` : version, release, flags: flagsFromRelease(release) }, stderr: '' };
+        if (!bound.ok) return { value: null, stderr: bound.log };
+        return { value: versionOf(bound.name, bound.epoch, bound.version, bound.release), stderr: '' };
       }
-      const r = await run('rpmspec', ['-q', '--srpm', '--qf', '%{name}\\n%|epoch?{%{epoch}}:{}|\\n%{version}\\n%{release}\\n', ...defines.flatMap((d) => ['--define', d]), '--', file], {
+      const r = await run('rpmspec', ['-q', '--srpm', '--qf', '%{name}\\n%|epoch?{%{epoch}}:{}|\\n%{version}\\n%{release}\\n', ...macros.flatMap(([n, v]) => ['--define', `${n} ${v}`]), '--', file], {
         signal: q.signal,
         okCodes: [1],
         cwd: sourcedir,
@@ -155,8 +142,7 @@ export async function rpmautospecQuery(q: RpmQuery): Promise<RpmAnswer | undefin
       const stderr = r.stderr.toString();
       if (r.code !== 0) return { value: null, stderr };
       const [name, epoch, version, release] = r.stdout.toString().split('\n');
-      if (!version) return { value: null, stderr };
-      return { value: { name, epoch: epoch || undefined, version, epochVersion: epoch ? `${epoch}:${version}` : version, release, flags: flagsFromRelease(release) }, stderr };
+      return { value: versionOf(name, epoch, version, release), stderr };
     };
     let a = await attempt(abridged);
     if (a.value) return { value: a.value, attempt: 'abridged' };
