@@ -1,10 +1,14 @@
 /**
  * A small rpm macro evaluator for what spec preambles use: %global/%define (also parametric),
  * %{name}, %name, %{?x}, %{?x:text}, %{!?x:text}, %{-f}, %{-f*}, %{?-f:text}, %%, %{nil},
- * %{expand:...}. Anything it cannot do (%{lua:}, %(shell), %[expr], unknown built-ins) raises
+ * %{expand:...}, %[expr], %global/%define/%undefine met while expanding (as %bcond uses them).
+ * Anything it cannot do (%{lua:}, %(shell), unknown built-ins) raises
  * `Unevaluable`, so the caller can fall back to rpm itself.
  */
-export class Unevaluable extends Error {}
+import { evaluateExpression } from './expression';
+import { Unevaluable } from './unevaluable';
+
+export { Unevaluable };
 
 export interface Macro {
   body: string;
@@ -70,7 +74,15 @@ export class MacroContext {
         i = end + 1;
         continue;
       }
-      if (n === '(' || n === '[') throw new Unevaluable(`%${n}...: shell and expression expansion are not evaluated`);
+      if (n === '[') {
+        const end = matching(text, i + 1, '[', ']');
+        if (end < 0) throw new Unevaluable('unterminated %[');
+        // Lazily: only what the evaluation reaches is expanded (and defines what it defines).
+        out += String(evaluateExpression(text.slice(i + 2, end), { expand: (t) => this.expand(t, frame, depth + 1) }));
+        i = end + 1;
+        continue;
+      }
+      if (n === '(') throw new Unevaluable('%(...): shell expansion is not evaluated');
       // %name, %-f, %-f*, %1, %*, %#
       const m = /^(?:(-[A-Za-z])(\*?)|([0-9]+|\*|#)|([A-Za-z_][A-Za-z0-9_]*))/.exec(text.slice(i + 1));
       if (!m) {
@@ -84,8 +96,12 @@ export class MacroContext {
         continue;
       }
       const name = m[4];
-      const macro = this.get(name);
       i += 1 + m[0].length;
+      if (name === 'global' || name === 'define' || name === 'undefine') {
+        i = this.builtinDefine(name, text, i, frame, depth);
+        continue;
+      }
+      const macro = this.get(name);
       if (!macro) {
         if (BUILTIN_UNKNOWN.has(name)) throw new Unevaluable(`%${name} is not evaluated`);
         out += `%${name}`;
@@ -102,6 +118,29 @@ export class MacroContext {
       out += this.expand(macro.body, frame, depth + 1);
     }
     return out;
+  }
+
+  /**
+   * `%global name body`, `%define name body`, `%undefine name` met while expanding (rpm's doDefine):
+   * the definition takes the rest of the line. Returns where the expansion goes on.
+   */
+  private builtinDefine(kind: string, text: string, at: number, frame: Frame | undefined, depth: number): number {
+    const eol = text.indexOf('\n', at);
+    const line = text.slice(at, eol < 0 ? text.length : eol);
+    const m = /^[ \t]*([A-Za-z_][A-Za-z0-9_]*)(\(([^)]*)\))?[ \t]*(.*)$/s.exec(line);
+    if (!m || m[1].length < 3) throw new Unevaluable(`%${kind}: a name rpm may refuse`);
+    const [, name, , opts, rawBody] = m;
+    if (kind === 'undefine') {
+      if (rawBody.trim() !== '' || opts !== undefined) throw new Unevaluable(`%undefine ${line.trim()}: not understood`);
+      this.undefine(name);
+    } else {
+      const body = rawBody.replace(/[ \t]+$/, '');
+      // rpm's {...} grouping, escapes, and a %define's scope inside a parametric macro: left to rpm.
+      if (body === '' || body.startsWith('{') || body.includes('\\') || (kind === 'define' && frame)) throw new Unevaluable(`%${kind} ${line.trim()}: left to rpm`);
+      if (/%[{([]/.test(body) && balanceOpen(body)) throw new Unevaluable(`%${kind}: a body spanning lines`);
+      this.define(name, kind === 'global' ? this.expand(body, frame, depth + 1) : body, opts);
+    }
+    return eol < 0 ? text.length : eol;
   }
 
   private frameValue(token: string, frame: Frame | undefined): string {
@@ -221,4 +260,33 @@ export function matching(text: string, open: number, left: string, right: string
     }
   }
   return -1;
+}
+
+/** Whether a `%{`, `%(` or `%[` in TEXT is left open (rpm would read on past the line end). */
+export function balanceOpen(text: string): boolean {
+  let bc = 0;
+  let pc = 0;
+  let xc = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === '%') {
+      const n = text[i + 1];
+      if (n === '{') bc++;
+      else if (n === '(') pc++;
+      else if (n === '[') xc++;
+      if (n === '{' || n === '(' || n === '[' || n === '%') i++;
+      continue;
+    }
+    if (c === '{' && bc > 0) bc++;
+    else if (c === '}' && bc > 0) bc--;
+    else if (c === '(' && pc > 0) pc++;
+    else if (c === ')' && pc > 0) pc--;
+    else if (c === '[' && xc > 0) xc++;
+    else if (c === ']' && xc > 0) xc--;
+  }
+  return bc > 0 || pc > 0 || xc > 0;
 }

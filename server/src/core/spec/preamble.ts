@@ -1,4 +1,5 @@
-import { MacroContext, Unevaluable, type Macro } from './macros';
+import { balanceOpen, MacroContext, Unevaluable, type Macro } from './macros';
+import { evaluateExpression } from './expression';
 
 /** `%autorelease` flags as rpmautospec reads them from the Release tag. */
 export interface AutoreleaseFlags {
@@ -119,66 +120,12 @@ function hostArch(): string {
   return RPM_ARCH[process.arch] ?? process.arch;
 }
 
-/** Evaluates `%if` expressions: numbers, quoted strings, comparisons, &&, ||, !, parentheses. */
+/** Evaluates an `%if` expression (already expanded, as rpm expands the line first). */
 export function evalExpression(expr: string): number | string {
-  const tokens = expr.match(/"[^"]*"|\d+|&&|\|\||==|!=|<=|>=|[<>!()]|[A-Za-z_][\w.]*|\S/g) ?? [];
-  let pos = 0;
-  const peek = (): string | undefined => tokens[pos];
-  const next = (): string => {
-    const t = tokens[pos++];
-    if (t === undefined) throw new Unevaluable(`incomplete expression: ${expr}`);
-    return t;
-  };
-  const truthy = (v: number | string): boolean => (typeof v === 'number' ? v !== 0 : v !== '');
-  const primary = (): number | string => {
-    const t = next();
-    if (t === '(') {
-      const v = or();
-      if (next() !== ')') throw new Unevaluable(`unbalanced parentheses: ${expr}`);
-      return v;
-    }
-    if (t === '!') return truthy(primary()) ? 0 : 1;
-    if (t === '-' && /^\d+$/.test(peek() ?? '')) return -Number(next());
-    if (/^\d+$/.test(t)) return Number(t);
-    if (t.startsWith('"')) return t.slice(1, -1);
-    throw new Unevaluable(`cannot evaluate '${t}' in: ${expr}`);
-  };
-  const compare = (): number | string => {
-    let left = primary();
-    for (;;) {
-      const op = peek();
-      if (op !== '==' && op !== '!=' && op !== '<' && op !== '>' && op !== '<=' && op !== '>=') return left;
-      pos++;
-      const right = primary();
-      if (typeof left !== typeof right) throw new Unevaluable(`types differ in: ${expr}`);
-      const r = op === '==' ? left === right : op === '!=' ? left !== right : op === '<' ? left < right : op === '>' ? left > right : op === '<=' ? left <= right : left >= right;
-      left = r ? 1 : 0;
-    }
-  };
-  const and = (): number | string => {
-    let v = compare();
-    while (peek() === '&&') {
-      pos++;
-      const r = compare();
-      v = truthy(v) && truthy(r) ? 1 : 0;
-    }
-    return v;
-  };
-  const or = (): number | string => {
-    let v = and();
-    while (peek() === '||') {
-      pos++;
-      const r = and();
-      v = truthy(v) || truthy(r) ? 1 : 0;
-    }
-    return v;
-  };
-  const v = or();
-  if (pos !== tokens.length) throw new Unevaluable(`cannot evaluate: ${expr}`);
-  return v;
+  return evaluateExpression(expr);
 }
 
-/** Joins lines ending in a backslash (multi-line %define bodies). */
+/** Joins lines ending in a backslash (multi-line %define bodies) and lines with a macro left open. */
 function logicalLines(text: string): string[] {
   const raw = text.split(/\r?\n/);
   const out: string[] = [];
@@ -186,6 +133,8 @@ function logicalLines(text: string): string[] {
   for (const line of raw) {
     const cur: string = acc === null ? line : `${acc}\n${line}`;
     if (cur.endsWith('\\')) acc = cur.slice(0, -1);
+    // rpm reads on while a %{, %( or %[ is open (a multi-line %{expand:...} body).
+    else if (cur.includes('%') && balanceOpen(cur)) acc = cur;
     else {
       out.push(cur);
       acc = null;

@@ -1,0 +1,2 @@
+/** Raised where the evaluator cannot say what rpm would: the caller asks rpm itself. */
+export class Unevaluable extends Error {}
