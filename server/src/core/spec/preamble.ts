@@ -66,6 +66,8 @@ const KNOWN_TAGS = new Set([
 const DEPENDENCY_TAGS = new Set([
   'requires', 'buildrequires', 'provides', 'obsoletes', 'conflicts', 'buildconflicts', 'recommends', 'suggests', 'supplements', 'enhances', 'orderwithrequires',
 ]);
+/** Tags whose value rpm takes as text, whatever it holds. */
+const FREE_TEXT = new Set(['summary', 'license', 'sourcelicense', 'group', 'url', 'bugurl', 'vcs', 'vendor', 'packager', 'distribution', 'disturl']);
 /** Tags rpm defines a macro for (lower case), as far as a spec's later lines may use them. */
 const MACRO_TAGS = new Set(['name', 'version', 'release', 'epoch', 'summary', 'license', 'url', 'group', 'vendor', 'packager', 'distribution', 'vcs', 'bugurl']);
 const EVR = /^([0-9]+:)?[A-Za-z0-9._+~^]+(-[A-Za-z0-9._+~^]+)?$/;
@@ -87,7 +89,8 @@ function plainDependencies(value: string): boolean {
 
 /** Why rpm might reject a tag line (null: it certainly accepts it). */
 function tagDoubt(tag: string, qualifier: string | undefined, value: string): string | null {
-  if (value.includes('%')) return `${tag}: a macro is left unexpanded: ${value}`;
+  // In free text rpm keeps an undefined macro as it is written; where it parses the value, not.
+  if (value.includes('%') && !FREE_TEXT.has(tag) && !/^(source|patch)\d*$/.test(tag)) return `${tag}: a macro is left unexpanded: ${value}`;
   if (DEPENDENCY_TAGS.has(tag)) {
     if (qualifier !== undefined && tag !== 'requires') return `${tag}${qualifier}: qualifier not understood`;
     if (qualifier !== undefined && !/^\(\s*(pre|post|preun|postun|pretrans|posttrans|verify|interp|meta)(\s*,\s*(pre|post|preun|postun|pretrans|posttrans|verify|interp|meta))*\s*\)$/.test(qualifier)) {
@@ -211,7 +214,14 @@ export function evaluatePreamble(text: string, defines: Record<string, string> =
           doubt(`${t.split(/\s/)[0]} before %prep`);
           break;
         }
-        const args = ctx.expand(sec[2] ?? '').trim().split(/\s+/).filter(Boolean);
+        // rpm expands the line, then reads it line by line: `%description %_description` with a body
+        // starting on a new line is a bare %description followed by its text.
+        const [head, ...more] = ctx.expand(sec[2] ?? '').split('\n');
+        if (more.length && sec[1] === 'package') {
+          doubt(`${t}: a header spanning lines`);
+          break;
+        }
+        const args = head.trim().split(/\s+/).filter(Boolean);
         const sub = args.length === 0 ? '' : args.length === 1 && args[0] !== '-n' ? `${tags.name ?? ''}-${args[0]}` : args.length === 2 && args[0] === '-n' ? args[1] : null;
         if (sub === null) {
           doubt(`${t}: arguments not understood`);
@@ -231,7 +241,8 @@ export function evaluatePreamble(text: string, defines: Record<string, string> =
         }
         continue;
       }
-      const def = /^%(global|define)\s+([A-Za-z_][A-Za-z0-9_]*)(\(([^)]*)\))?\s+([\s\S]*)$/.exec(t);
+      // A body may start on the next line (`%global _description \`): rpm keeps that newline.
+      const def = /^%(global|define)\s+([A-Za-z_][A-Za-z0-9_]*)(\(([^)]*)\))?(?:[ \t]+|(?=\n))([\s\S]*)$/.exec(t);
       if (def) {
         const [, kind, name, , opts, body] = def;
         ctx.define(name, kind === 'global' ? ctx.expand(body) : body, opts);
@@ -244,7 +255,9 @@ export function evaluatePreamble(text: string, defines: Record<string, string> =
       }
       if (strict) {
         if (inDescription) {
-          if (ctx.expand(line).includes('%')) doubt(`a macro is left unexpanded in %description: ${t}`);
+          // Text: rpm keeps an undefined macro as it is written. Expanded for what it would refuse
+          // (a shell or Lua call raises Unevaluable) and for the %global it may hold.
+          ctx.expand(line);
           continue;
         }
         if (t === '' || t.startsWith('#')) continue;
@@ -255,7 +268,10 @@ export function evaluatePreamble(text: string, defines: Record<string, string> =
           continue;
         }
         const key = any[1].toLowerCase();
-        const value = ctx.expand(any[3]).trim();
+        const full = ctx.expand(any[3]);
+        // rpm reads an expansion holding newlines as several lines: not one tag.
+        if (full.trimEnd().includes('\n')) doubt(`${any[1]}: its value spans lines`);
+        const value = full.trim();
         const why = tagDoubt(key, any[2], value);
         if (why) doubt(why);
         if (pkg !== '') {
