@@ -5,7 +5,7 @@ import { abridgedSpec, evaluatePreamble, type PreambleResult, type SpecVersion }
 import type { Macro } from '../spec/macros';
 import { startRpmParsers } from '../spec/rpm-python';
 import { rpmautospecQuery } from '../spec/rpmspec';
-import { systemMacros } from '../spec/system-macros';
+import { systemMacros, systemShell } from '../spec/system-macros';
 import { computeAutospec, type AutospecResult, type ComputeMemo } from './compute';
 import { loadHistory, specFileFor, type History, type LoadOptions } from './history';
 
@@ -45,7 +45,7 @@ export interface SpecInput {
 
 /** A spec version as rpmautospec's first attempt reads it, from rpm's macros on this machine. */
 function readSpec(text: string, system?: ReadonlyMap<string, Macro>): PreambleResult {
-  return evaluatePreamble(text, {}, { strict: true, system });
+  return evaluatePreamble(text, {}, { strict: true, system, shell: system ? systemShell() : undefined });
 }
 
 /** The evaluator's answer when it is final (rpm would read the same), else undefined: rpm decides. */

@@ -1,11 +1,13 @@
 /**
  * A small rpm macro evaluator for what spec preambles use: %global/%define (also parametric),
  * %{name}, %name, %{?x}, %{?x:text}, %{!?x:text}, %{-f}, %{-f*}, %{?-f:text}, %%, %{nil},
- * %{expand:...}, %[expr], %global/%define/%undefine met while expanding (as %bcond uses them).
+ * %{expand:...}, %[expr], %global/%define/%undefine met while expanding (as %bcond uses them),
+ * the common one-line %(...) idioms (shell-idioms.ts).
  * Anything it cannot do (%{lua:}, %(shell), unknown built-ins) raises
  * `Unevaluable`, so the caller can fall back to rpm itself.
  */
 import { evaluateExpression } from './expression';
+import { shellIdiom, type Shell } from './shell-idioms';
 import { Unevaluable } from './unevaluable';
 
 export { Unevaluable };
@@ -29,8 +31,15 @@ export class MacroContext {
   /** Names of `base` macros a %undefine removed. */
   private readonly hidden = new Set<string>();
 
-  /** `base`: the macros rpm has before the spec is read (its macro files), shadowed by the spec's. */
-  constructor(private readonly base?: ReadonlyMap<string, Macro>) {}
+  /**
+   * `base`: the macros rpm has before the spec is read (its macro files), shadowed by the spec's.
+   * `shell`: what /bin/sh is where rpm runs (the `%(...)` idioms it answers depend on it); none: no
+   * `%(...)` is answered.
+   */
+  constructor(
+    private readonly base?: ReadonlyMap<string, Macro>,
+    private readonly shell?: Shell,
+  ) {}
 
   define(name: string, body: string, opts?: string): void {
     this.own.set(name, { body, opts });
@@ -82,7 +91,15 @@ export class MacroContext {
         i = end + 1;
         continue;
       }
-      if (n === '(') throw new Unevaluable('%(...): shell expansion is not evaluated');
+      if (n === '(') {
+        const end = matching(text, i + 1, '(', ')');
+        if (end < 0) throw new Unevaluable('unterminated %(');
+        const printed = this.shell ? shellIdiom(this.expand(text.slice(i + 2, end), frame, depth + 1), this.shell) : null;
+        if (printed === null) throw new Unevaluable('%(...): shell expansion is not evaluated');
+        out += printed;
+        i = end + 1;
+        continue;
+      }
       // %name, %-f, %-f*, %1, %*, %#
       const m = /^(?:(-[A-Za-z])(\*?)|([0-9]+|\*|#)|([A-Za-z_][A-Za-z0-9_]*))/.exec(text.slice(i + 1));
       if (!m) {

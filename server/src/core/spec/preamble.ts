@@ -1,5 +1,6 @@
 import { balanceOpen, MacroContext, Unevaluable, type Macro } from './macros';
 import { evaluateExpression } from './expression';
+import type { Shell } from './shell-idioms';
 
 /** `%autorelease` flags as rpmautospec reads them from the Release tag. */
 export interface AutoreleaseFlags {
@@ -39,6 +40,8 @@ export interface EvaluateOptions {
   strict?: boolean;
   /** The macros rpm has before the spec (see `systemMacros`); none when absent. */
   system?: ReadonlyMap<string, Macro>;
+  /** What /bin/sh is where rpm runs (see `systemShell`); absent: no `%(...)` is answered. */
+  shell?: Shell;
 }
 
 /**
@@ -89,8 +92,9 @@ function plainDependencies(value: string): boolean {
 
 /** Why rpm might reject a tag line (null: it certainly accepts it). */
 function tagDoubt(tag: string, qualifier: string | undefined, value: string): string | null {
-  // In free text rpm keeps an undefined macro as it is written; where it parses the value, not.
-  if (value.includes('%') && !FREE_TEXT.has(tag) && !/^(source|patch)\d*$/.test(tag)) return `${tag}: a macro is left unexpanded: ${value}`;
+  // In free text rpm keeps an undefined macro as it is written; where it parses the value, not
+  // (dependencies: plainDependencies() below decides, as rpm reads the tokens).
+  if (value.includes('%') && !FREE_TEXT.has(tag) && !DEPENDENCY_TAGS.has(tag) && !/^(source|patch)\d*$/.test(tag)) return `${tag}: a macro is left unexpanded: ${value}`;
   if (DEPENDENCY_TAGS.has(tag)) {
     if (qualifier !== undefined && tag !== 'requires') return `${tag}${qualifier}: qualifier not understood`;
     if (qualifier !== undefined && !/^\(\s*(pre|post|preun|postun|pretrans|posttrans|verify|interp|meta)(\s*,\s*(pre|post|preun|postun|pretrans|posttrans|verify|interp|meta))*\s*\)$/.test(qualifier)) {
@@ -154,7 +158,7 @@ const SECTION = /^%(prep|build|install|check|files|changelog|description|package
  * way rpmautospec asks rpm (with %autorelease replaced by a probe and %autochangelog by %nil).
  */
 export function evaluatePreamble(text: string, defines: Record<string, string> = {}, options: EvaluateOptions = {}): PreambleResult {
-  const ctx = new MacroContext(options.system);
+  const ctx = new MacroContext(options.system, options.shell);
   ctx.define('autorelease', AUTORELEASE_PROBE, 'e:s:pb:n');
   ctx.define('autochangelog', '');
   ctx.define('_arch', hostArch());

@@ -1,5 +1,8 @@
+import { realpathSync } from 'node:fs';
+import { basename } from 'node:path';
 import { run } from '../git/exec';
 import type { Macro } from './macros';
+import type { Shell } from './shell-idioms';
 
 /**
  * The macros rpm defines before it reads a spec (its macro files: on Fedora %fedora, %dist,
@@ -41,4 +44,19 @@ export function systemMacros(): Promise<ReadonlyMap<string, Macro>> {
     .then((r) => parseShowrc(r.stdout.toString()) as ReadonlyMap<string, Macro>)
     .catch(() => new Map<string, Macro>());
   return cached;
+}
+
+let shell: Shell | null | undefined;
+
+/** The shell rpm's `%(...)` runs in on this machine (/bin/sh), when it is one the idioms know. */
+export function systemShell(): Shell | undefined {
+  if (shell === undefined) {
+    try {
+      const name = basename(realpathSync('/bin/sh'));
+      shell = name === 'bash' || name === 'dash' ? name : null;
+    } catch {
+      shell = null;
+    }
+  }
+  return shell ?? undefined;
 }
