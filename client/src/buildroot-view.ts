@@ -51,12 +51,28 @@ export class BuildrootView implements vscode.TreeDataProvider<BuildrootItem> {
     }
     this.onSource(vscode.workspace.asRelativePath(this.source));
     const answer = await request(this.client, 'gitoverlay/buildroot', { uri: this.source.toString() });
-    this.roots = toItems(answer);
+    this.roots = toItems(answer, this.source);
     this.changed.fire();
   }
 }
 
-function toItems(answer: Answer): BuildrootItem[] {
+/**
+ * A warning or error row: the full text as tooltip (labels are cut at the view's width); a click
+ * opens the setting it names, else goes to the line of the document it points at.
+ */
+function problemItem(text: string, icon: string, lines: Record<string, number>, source: vscode.Uri): BuildrootItem {
+  const item = new BuildrootItem(text, [], undefined, icon);
+  item.tooltip = text;
+  const setting = /\b(gitoverlay\.[A-Za-z]+(?:\.[A-Za-z]+)*)/.exec(text)?.[1];
+  const line = lines[text];
+  if (setting) item.command = { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: [setting] };
+  else if (line !== undefined) {
+    item.command = { command: 'vscode.open', title: 'Go to line', arguments: [source, { selection: new vscode.Range(line, 0, line, 0) }] };
+  }
+  return item;
+}
+
+function toItems(answer: Answer, source: vscode.Uri): BuildrootItem[] {
   if (failed(answer)) return [new BuildrootItem(answer.error, [], undefined, 'info')];
   const r = answer.resolution;
   const items: BuildrootItem[] = [];
@@ -76,12 +92,12 @@ function toItems(answer: Answer): BuildrootItem[] {
     });
     const children = [new BuildrootItem('Modules', modules, String(modules.length), 'layers'), new BuildrootItem('RPMs', rpms, String(rpms.length), 'archive')];
     if (e.batches.length) children.push(new BuildrootItem('Batches', e.batches.map((b, k) => new BuildrootItem(`${k + 1}`, [], b.join(', '), 'list-ordered')), String(e.batches.length), 'list-ordered'));
-    if (e.warnings.length) children.push(new BuildrootItem('Warnings', e.warnings.map((w) => new BuildrootItem(w, [], undefined, 'warning')), String(e.warnings.length), 'warning'));
+    if (e.warnings.length) children.push(new BuildrootItem('Warnings', e.warnings.map((w) => problemItem(w, 'warning', answer.lines, source)), String(e.warnings.length), 'warning'));
     const br = Object.entries(e.buildrequires).map(([m, s]) => `${m}:${s}`).join(', ');
     if (r.expansions.length === 1) items.push(...children);
     else items.push(new BuildrootItem(`Expansion ${i + 1}`, children, br, 'git-branch'));
   });
-  for (const err of r.errors) items.push(new BuildrootItem(err, [], undefined, 'error'));
+  for (const err of r.errors) items.push(problemItem(err, 'error', answer.lines, source));
   return items;
 }
 

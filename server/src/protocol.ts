@@ -34,7 +34,8 @@ export interface ResolvedComponent {
 /** Method → [parameters, result]. */
 export interface Requests {
   /** The Buildroot view and preview: modules (with why each is there) and RPMs per expansion. */
-  'gitoverlay/buildroot': [{ uri: string }, Answer<{ resolution: Resolution; report: string }>];
+  /** `lines`: for a warning or error text, the 0-based line of the document it points at. */
+  'gitoverlay/buildroot': [{ uri: string }, Answer<{ resolution: Resolution; report: string; lines: Record<string, number> }>];
   /** Previews of what the build system generates: the changelog, the processed spec, per component. */
   'gitoverlay/preview': [{ uri: string; kind: PreviewKind; index?: number }, { text: string; error?: string }];
   /** Module documents with components the workspace knows (build tasks). */

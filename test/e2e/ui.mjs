@@ -218,4 +218,35 @@ export const uiTests = [
       await waitForText(editor, ['Name', 'greet', 'Version'], 20_000);
     },
   },
+  {
+    name: 'ui: Buildroot view rows act: a warning naming a setting opens that setting, a warning about the document goes to its line',
+    timeout: 90_000,
+    async run({ page }) {
+      const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Buildroot' }) }).first();
+      const showPane = async () => {
+        await page.keyboard.press('Control+Shift+E');
+        await pane.waitFor({ timeout: 15_000 });
+        const header = pane.locator('.pane-header').first();
+        if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+      };
+      // A spec outside any overlay or module: no platform is known; the note names the setting.
+      await quickOpen(page, 'dist-git/python-demo/python-demo.spec');
+      await showPane();
+      const note = pane.locator('.monaco-list-row', { hasText: 'set gitoverlay.platform' }).first();
+      await note.click({ timeout: 30_000 });
+      // The Settings editor opens on that very setting.
+      const settings = page.locator('.settings-editor');
+      await settings.waitFor({ state: 'visible', timeout: 20_000 });
+      await waitForText(settings, ['Platform'], 20_000);
+      const search = await page.locator('.settings-editor .suggest-input-container .view-lines').first().innerText();
+      assert.match(search.replace(/\u00a0/g, ' '), /gitoverlay\.platform/);
+      await page.keyboard.press('Control+W');
+      // A module with `platform: [-f40, f41]`: the warning row goes to that line.
+      await quickOpen(page, 'mistakes/broken-module.yaml');
+      await showPane();
+      await pane.locator('.monaco-list-row', { hasText: 'mixes positive and negative streams' }).first().click({ timeout: 30_000 });
+      const status = page.locator('.statusbar-item', { hasText: /Ln \d+, Col/ }).first();
+      await waitForText(status, ['Ln 12,'], 15_000);
+    },
+  },
 ];

@@ -10,6 +10,7 @@ import { ROOT } from './helpers';
 interface Answer {
   resolution: { expansions: { buildrequires: Record<string, string>; modules: { nsvc: string; reason: string; source: string }[]; rpms: string[] }[]; errors: string[] };
   report: string;
+  lines: Record<string, number>;
 }
 
 describe('buildroots in the language server (the sample workspace)', () => {
@@ -57,5 +58,22 @@ describe('buildroots in the language server (the sample workspace)', () => {
     assert.match(String(noStream.message), /No stream of 'nodejs' matches \[18\]; known: 20, 22/);
     // python is unknown to the workspace: a warning that says how to teach it.
     assert.ok(d.diagnostics.some((x) => x.code === 'buildroot.no-stream' && x.severity === 2 && /python/.test(String(x.message))));
+  });
+
+  test("the Buildroot view's warnings point at their line: the buildafter cycle, the unknown buildafter, the mixed streams", async () => {
+    const path = join(ws, 'mistakes/broken-module.yaml');
+    const text = readFileSync(path, 'utf8');
+    const uri = `file://${path}`;
+    await client.open(uri, text);
+    const a = (await client.connection.sendRequest('gitoverlay/buildroot', { uri })) as Answer;
+    const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle));
+    const at = (prefix: RegExp) => Object.entries(a.lines).find(([w]) => prefix.test(w));
+    const cycle = at(/^buildafter cycle: /);
+    assert.ok(cycle, Object.keys(a.lines).join(' | '));
+    assert.equal(cycle[1], lineOf(`${/^buildafter cycle: ([^ ]+)/.exec(cycle[0])![1]}:`));
+    const unknown = at(/^Buildafter 'nosuch' of '([^']+)'/)!;
+    assert.equal(unknown[1], lineOf(`${/of '([^']+)'/.exec(unknown[0])![1]}:`));
+    const mixed = at(/^platform: \[/)!;
+    assert.equal(mixed[1], lineOf('platform: [-f40, f41]'));
   });
 });

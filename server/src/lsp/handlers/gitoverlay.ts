@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { warningLines } from '../../core/buildroot/warning-lines';
 import { textReport } from '../../core/buildroot/report';
 import { parseYaml } from '../../core/yaml/parse';
 import type { Notifications } from '../../protocol';
@@ -29,7 +30,8 @@ export function registerGitoverlayHandlers(ctx: ServerContext): void {
     try {
       const text = documents.get(p.uri)?.getText() ?? (await readFile(fsPath(p.uri), 'utf8'));
       const resolution = await buildroots.resolve(p.uri, text);
-      return { resolution, report: textReport(resolution.expansions) + resolution.errors.map((e) => `error: ${e}\n`).join('') };
+      const lines = warningLines(text, [...resolution.expansions.flatMap((e) => e.warnings), ...resolution.errors]);
+      return { resolution, report: textReport(resolution.expansions) + resolution.errors.map((e) => `error: ${e}\n`).join(''), lines };
     } catch (err) {
       return { error: (err as Error).message };
     }
