@@ -229,11 +229,21 @@ export const uiTests = [
         const header = pane.locator('.pane-header').first();
         if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
       };
+      // The view is short: collapse its sections, then open Warnings (rows out of sight are not rendered).
+      const openWarnings = async (text) => {
+        await pane.locator('.monaco-list-row', { hasText: 'Modules' }).first().waitFor({ timeout: 30_000 });
+        // The header's actions show while the pointer is over it.
+        await pane.locator('.pane-header').first().hover();
+        await pane.locator('.pane-header .action-label[aria-label*="Collapse"]').first().click({ timeout: 10_000 });
+        const warnings = pane.locator('.monaco-list-row', { hasText: 'Warnings' }).first();
+        await warnings.click({ timeout: 15_000 });
+        if ((await warnings.getAttribute('aria-expanded')) !== 'true') await page.keyboard.press('ArrowRight');
+        return pane.locator('.monaco-list-row', { hasText: text }).first();
+      };
       // A spec outside any overlay or module: no platform is known; the note names the setting.
       await quickOpen(page, 'dist-git/python-demo/python-demo.spec');
       await showPane();
-      const note = pane.locator('.monaco-list-row', { hasText: 'set gitoverlay.platform' }).first();
-      await note.click({ timeout: 30_000 });
+      await (await openWarnings('set gitoverlay.platform')).click({ timeout: 15_000 });
       // The Settings editor opens on that very setting.
       const settings = page.locator('.settings-editor');
       await settings.waitFor({ state: 'visible', timeout: 20_000 });
@@ -244,7 +254,7 @@ export const uiTests = [
       // A module with `platform: [-f40, f41]`: the warning row goes to that line.
       await quickOpen(page, 'mistakes/broken-module.yaml');
       await showPane();
-      await pane.locator('.monaco-list-row', { hasText: 'mixes positive and negative streams' }).first().click({ timeout: 30_000 });
+      await (await openWarnings('mixes positive and negative streams')).click({ timeout: 15_000 });
       const status = page.locator('.statusbar-item', { hasText: /Ln \d+, Col/ }).first();
       await waitForText(status, ['Ln 12,'], 15_000);
     },
