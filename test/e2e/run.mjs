@@ -227,7 +227,7 @@ async function runInCodeServer(deadline, cleanups) {
     await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 30_000 });
     phase('UI window load');
-    await runList(selected, { page, shot, cs }, page, deadline);
+    await runList(selected, { page, shot, cs, workspace: EXAMPLES }, page, deadline);
     await page.context().close();
     phase('UI tests');
   }

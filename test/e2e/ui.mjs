@@ -4,10 +4,13 @@
 //
 // Adding tests: push `{ name, timeout?, run: async (ctx) => {} }` to `uiTests`; ctx has
 //   page       a playwright-core Page showing the workbench with examples/ open (shared, in order)
+//   workspace  the folder it shows (a copy of examples/)
 //   shot(name) saves a screenshot: always under .vscode-test/e2e/screenshots/, and into docs/images/ when
 //              the run was given --update-screenshots (or that image does not exist yet)
 //   helpers    quickOpen(page, file), runCommand(page, title), waitForText(locator, texts, timeout)
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** Ctrl+P, type the file's path, pick that very file; resolves once its editor tab is active. */
 export async function quickOpen(page, file) {
@@ -257,6 +260,32 @@ export const uiTests = [
       await (await openWarnings('mixes positive and negative streams')).click({ timeout: 15_000 });
       const status = page.locator('.statusbar-item', { hasText: /Ln \d+, Col/ }).first();
       await waitForText(status, ['Ln 12,'], 15_000);
+    },
+  },
+  {
+    name: "ui: a notification naming a setting has an Open Settings button that opens it (file URLs refused while gitoverlay.allowFileUrls is off)",
+    timeout: 90_000,
+    async run({ page, workspace }) {
+      const settingsFile = join(workspace, '.vscode/settings.json');
+      const original = readFileSync(settingsFile, 'utf8');
+      try {
+        writeFileSync(settingsFile, '{ "gitoverlay.allowFileUrls": false }\n');
+        await page.waitForTimeout(2_000); // the settings file is watched; the language server gets the change
+        await quickOpen(page, 'world/overlay.yml');
+        await runCommand(page, 'gitoverlay: Resolve Overlay Components');
+        const toast = page.locator('.notification-toast', { hasText: 'gitoverlay.allowFileUrls' }).first();
+        await toast.waitFor({ timeout: 30_000 });
+        await toast.locator('.monaco-button', { hasText: 'Open Settings' }).first().click();
+        const settings = page.locator('.settings-editor');
+        await settings.waitFor({ state: 'visible', timeout: 20_000 });
+        await waitForText(settings, ['Allow File Urls'], 20_000);
+        const search = await page.locator('.settings-editor .suggest-input-container .view-lines').first().innerText();
+        assert.match(search.replace(/\u00a0/g, ' '), /gitoverlay\.allowFileUrls/);
+        await page.keyboard.press('Control+W');
+      } finally {
+        writeFileSync(settingsFile, original);
+        await page.waitForTimeout(2_000);
+      }
     },
   },
 ];
