@@ -50,7 +50,8 @@ describe('buildroots in the language server (the sample workspace)', () => {
   test('a buildrequire no stream matches is an error on it; several streams without a default warn', async () => {
     const uri = `file://${join(ws, 'modules/broken-deps.yaml')}`;
     const text = 'document: modulemd\nversion: 2\ndata:\n  summary: s\n  description: d\n  license:\n    module: [MIT]\n  dependencies:\n    - buildrequires:\n        platform: [f41]\n        nodejs: ["18"]\n        python: [3.13]\n';
-    const d = await client.open(uri, text);
+    await client.open(uri, text);
+    const d = await client.diagnostics(uri, 1, 10000, (p) => p.diagnostics.some((x) => String(x.code).startsWith('buildroot.')));
     const codes = d.diagnostics.map((x) => `${x.code}@${x.range.start.line + 1}`);
     assert.ok(codes.includes('buildroot.no-stream@11'), codes.join(', '));
     const noStream = d.diagnostics.find((x) => x.code === 'buildroot.no-stream' && x.range.start.line === 10)!;
@@ -75,5 +76,19 @@ describe('buildroots in the language server (the sample workspace)', () => {
     assert.equal(unknown[1], lineOf(`${/of '([^']+)'/.exec(unknown[0])![1]}:`));
     const mixed = at(/^platform: \[/)!;
     assert.equal(mixed[1], lineOf('platform: [-f40, f41]'));
+  });
+
+  test("a module's own diagnostics are published at once, not after the module index: the buildroot checks join them", async () => {
+    const uri = `file://${join(ws, 'modules/own-first.yaml')}`;
+    const text = 'document: modulemd\nversion: 2\ndata:\n  summary: s\n  description: d\n  licence:\n    module: [MIT]\n  dependencies:\n    - buildrequires:\n        platform: [f41]\n        nodejs: ["18"]\n';
+    // A module file changed on disk: the index must be built again before the buildroot checks.
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: `file://${join(ws, 'built/nodejs-22.yaml')}`, type: 2 }] });
+    await client.open(uri, text);
+    const full = await client.diagnostics(uri, 1, 10000, (p) => p.diagnostics.some((x) => x.code === 'buildroot.no-stream'));
+    const all = client.publishedFor(uri);
+    // Every publish holds the unknown key; the first came before the buildroot checks.
+    for (const p of all) assert.ok(p.diagnostics.some((x) => /licence/.test(String(x.message))), JSON.stringify(p.diagnostics));
+    assert.ok(all.length >= 2 && !all[0].diagnostics.some((x) => String(x.code).startsWith('buildroot.')), `${all.length} publishes`);
+    assert.ok(full.diagnostics.some((x) => x.code === 'buildroot.no-stream'));
   });
 });

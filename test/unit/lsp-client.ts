@@ -77,10 +77,14 @@ export class LspClient {
     return this.diagnostics(uri, version, timeoutMs);
   }
 
-  async diagnostics(uri: string, version?: number, timeoutMs = 10000): Promise<PublishDiagnosticsParams> {
+  /**
+   * The latest diagnostics published for URI (at VERSION), waiting for them; with `until`, for the
+   * latest that satisfies it (a module's buildrequires checks follow its own diagnostics).
+   */
+  async diagnostics(uri: string, version?: number, timeoutMs = 10000, until?: (p: PublishDiagnosticsParams) => boolean): Promise<PublishDiagnosticsParams> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = [...this.published].reverse().find((p) => p.uri === uri && (version === undefined || p.version === version));
+      const found = [...this.published].reverse().find((p) => p.uri === uri && (version === undefined || p.version === version) && (!until || until(p)));
       if (found) return found;
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`no diagnostics for ${uri}@${version}`);

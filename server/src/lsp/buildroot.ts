@@ -89,6 +89,11 @@ export class BuildrootService {
     return index;
   }
 
+  /** Is the module index built for what is known now (no wait in moduleIndex())? */
+  indexReady(): boolean {
+    return this.index !== undefined;
+  }
+
   async moduleIndex(): Promise<ModuleIndex> {
     if (this.index) return this.index;
     const index = new ModuleIndex();

@@ -150,6 +150,9 @@ export class DocumentPipeline {
     // place by TextDocuments, so the version is captured before anything asynchronous).
     const { uri, version } = doc;
     if (this.documents.get(uri)?.version !== version) return;
+    // The buildrequires checks wait for the module index (after a reload: the workspace scan). The
+    // document's own diagnostics do not: they go out now, the complete set when the index is there.
+    if (this.buildrootPending(doc)) void this.connection.sendDiagnostics({ uri, version, diagnostics });
     void this.withBuildroot(doc, diagnostics).then((all) => {
       if (this.documents.get(uri)?.version !== version) return;
       void this.connection.sendDiagnostics({ uri, version, diagnostics: all });
@@ -192,6 +195,13 @@ export class DocumentPipeline {
         void this.connection.sendDiagnostics({ uri, version, diagnostics: [{ range, severity: 1, source: 'gitoverlay', code: 'internal', message: `gitoverlay could not check this document: ${err.message}` }] });
       },
     );
+  }
+
+  /** Will this document's buildrequires checks wait for a module index not built yet? */
+  private buildrootPending(doc: TextDocument): boolean {
+    if (isSpec(doc.uri) || this.isBig(doc) || this.buildroots.indexReady() || !this.buildroots.knowsOthers(doc.uri)) return false;
+    const a = this.analysis(doc.uri);
+    return !!a && a.result.family === 'modulemd' && /\bbuildrequires\s*:/.test(a.parsed.text);
   }
 
   /** A small module document's diagnostics plus its buildrequires checks. */
