@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { BuildsView } from './builds-view';
-import { failed, request, type BuildResult } from './requests';
+import { failed, request, type BuildResult, type RequestResult } from './requests';
 import { showSummary } from './notify-user';
 import { buildSummary } from './summaries';
 import { refusedUntrusted } from './trust';
@@ -184,7 +184,7 @@ async function revertComponent(
     return where;
   }
   if (!scripted && !where.local) void vscode.window.showInformationMessage(`gitoverlay: reverting in a working clone of ${where.remote} (${vscode.workspace.asRelativePath(where.spec)}); Push sends the revert there.`);
-  return revert(client, vscode.Uri.file(where.spec), scripted);
+  return revert(client, vscode.Uri.file(where.spec), scripted, { uri: uri.toString(), index });
 }
 
 /**
@@ -192,7 +192,13 @@ async function revertComponent(
  * revert (adding [bump release: N] when the NEVR would collide), push only when asked.
  * `scripted` answers the prompts (tests and keybindings).
  */
-async function revert(client: LanguageClient, target?: string | vscode.Uri, scripted?: { commit: string; bump?: boolean; allow?: boolean; push?: boolean }): Promise<unknown> {
+async function revert(
+  client: LanguageClient,
+  target?: string | vscode.Uri,
+  scripted?: { commit: string; bump?: boolean; allow?: boolean; push?: boolean },
+  /** Reverting an overlay component's build: the dialog also says what the overlay build becomes. */
+  overlay?: { uri: string; index: number },
+): Promise<unknown> {
   if (refusedUntrusted('not reverting', 'a revert runs git')) return;
   const uri = target ? (typeof target === 'string' ? vscode.Uri.parse(target) : target) : vscode.window.activeTextEditor?.document.uri;
   if (!uri || !/\.spec$/.test(uri.path)) return void vscode.window.showWarningMessage('gitoverlay: open the dist-git spec whose build you want to revert.');
@@ -207,6 +213,7 @@ async function revert(client: LanguageClient, target?: string | vscode.Uri, scri
     if (!pick) return;
     commit = pick.id;
   }
+  const overlayNEVR = overlay ? request(client, 'gitoverlay/revertOverlayNEVR', { ...overlay, spec: uri.toString(), commit }) : undefined;
   const p = await request(client, 'gitoverlay/revertPreview', { uri: uri.toString(), commit });
   if (failed(p)) {
     void vscode.window.showErrorMessage(`gitoverlay: ${p.error}`);
@@ -217,14 +224,17 @@ async function revert(client: LanguageClient, target?: string | vscode.Uri, scri
   let allow = scripted?.allow ?? false;
   if (!scripted) {
     const options = p.collision ? [`Revert and add [bump release: ${p.collision.bump}]`, 'Revert anyway'] : ['Revert'];
-    const detail = p.collision
+    const distgit = p.collision
       ? `${change} collides with what was already built (${p.collision.with.map((w) => w.nevr).join(', ')}): with [bump release: ${p.collision.bump}] the build is ${p.collision.bumpedNEVR}.`
       : `${change}${p.downgrade ? ' (a downgrade: rpm sorts it below the current build)' : ''}`;
+    const detail = overlayNEVR ? `Dist-git build: ${distgit}\n${overlayLine(await overlayNEVR)}` : distgit;
     const choice = await vscode.window.showInformationMessage(`Revert "${p.subject}"?`, { modal: true, detail }, ...options);
     if (!choice) return;
     bump = choice.startsWith('Revert and add');
     allow = choice === 'Revert anyway';
   }
+  // Simulated before the real revert is made (it clones the repository as it is now).
+  const overlayAnswer = overlayNEVR ? await overlayNEVR : undefined;
   const r = await request(client, 'gitoverlay/revertApply', { uri: uri.toString(), commit, bumpOnCollision: bump, allowCollision: allow });
   if (failed(r)) {
     void vscode.window.showErrorMessage(`gitoverlay: ${r.error}`);
@@ -237,5 +247,12 @@ async function revert(client: LanguageClient, target?: string | vscode.Uri, scri
     const pushed = await request(client, 'gitoverlay/push', { uri: uri.toString() });
     if (failed(pushed) || !pushed.ok) void vscode.window.showErrorMessage(`gitoverlay: push failed: ${failed(pushed) ? pushed.error : pushed.summary}`);
   }
-  return r;
+  return overlayAnswer ? { ...r, overlay: overlayAnswer } : r;
+}
+
+/** The dialog's line on the overlay build: its NEVR now and after the revert (snapshot Release). */
+function overlayLine(o: RequestResult<'gitoverlay/revertOverlayNEVR'>): string {
+  if (failed(o)) return `Overlay build: not computed (${o.error}).`;
+  const note = o.namesRevertCommit ? ' (its Release names the revert commit, whose id is known once it is made)' : '';
+  return `Overlay build of ${o.component}: ${o.before} → ${o.after}${o.bumped ? ` (with the bump: ${o.bumped})` : ''}${note}.`;
 }

@@ -6,6 +6,7 @@
 import type { BuildResult } from './core/build/build';
 import type { Resolution } from './core/buildroot/resolve';
 import type { ComponentDistgit } from './core/revert/component';
+import type { OverlayRevertNEVR } from './core/revert/overlay-nevr';
 import type { ApplyResult } from './core/revert/apply';
 import type { RevertCandidate } from './core/revert/candidates';
 import type { RevertPreview } from './core/revert/preview';
@@ -52,6 +53,8 @@ export interface Requests {
   'gitoverlay/resolve': [{ uri: string }, Answer<{ components: ResolvedComponent[] }>];
   /** Where an overlay component's build is reverted: its dist-git spec (a working clone for a remote one). */
   'gitoverlay/componentDistgit': [{ uri: string; index: number }, Answer<ComponentDistgit>];
+  /** The NEVR an overlay component's build gets before and after reverting `commit` in its dist-git (`spec`). */
+  'gitoverlay/revertOverlayNEVR': [{ uri: string; index: number; spec: string; commit: string }, Answer<OverlayRevertNEVR>];
   /** A built package's header and file list (`rpm -qp --info --list`), for the Builds view. */
   'gitoverlay/rpmInfo': [{ path: string }, Answer<{ text: string }>];
 }
@@ -83,4 +86,5 @@ export const PARAMS: { [M in RequestMethod]: Record<string, ParamType> | null } 
   'gitoverlay/resolve': { uri: 'string' },
   'gitoverlay/rpmInfo': { path: 'string' },
   'gitoverlay/componentDistgit': { uri: 'string', index: 'number' },
+  'gitoverlay/revertOverlayNEVR': { uri: 'string', index: 'number', spec: 'string', commit: 'string' },
 };

@@ -5,6 +5,7 @@ import { run } from '../core/git/exec';
 import { buildOverlay, type BuildResult } from '../core/build/build';
 import { applyRevert } from '../core/revert/apply';
 import { componentDistgit } from '../core/revert/component';
+import { overlayRevertNEVR } from '../core/revert/overlay-nevr';
 import { revertCandidates } from '../core/revert/candidates';
 import { previewRevert } from '../core/revert/preview';
 import { componentViews } from '../core/rules/overlay/model';
@@ -72,6 +73,12 @@ export class ActionService {
   async componentDistgit(path: string, overlay: unknown, index: number) {
     this.guard('revert', 'git');
     return componentDistgit(path, overlay, index, { allowFile: this.allowFile });
+  }
+
+  /** The overlay build's NEVR before and after reverting COMMIT in the component's dist-git. */
+  async overlayRevertNEVR(path: string, overlay: unknown, index: number, spec: string, commit: string) {
+    this.guard('revert', 'git');
+    return overlayRevertNEVR(path, overlay, index, spec, commit, { allowFile: this.allowFile });
   }
 
   async candidates(path: string) {

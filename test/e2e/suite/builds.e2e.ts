@@ -169,8 +169,15 @@ export const tests: E2ETest[] = [
       });
       const greet = lenses.find((l) => l.command!.arguments![1] === 1)!;
       let head = breakIt('Break greet from the overlay');
-      let r = (await vscode.commands.executeCommand('gitoverlay.revertComponent', ...greet.command!.arguments!, { commit: head, bump: true })) as { revertCommit: string | null };
+      let r = (await vscode.commands.executeCommand('gitoverlay.revertComponent', ...greet.command!.arguments!, { commit: head, bump: true })) as {
+        revertCommit: string | null;
+        overlay?: { component: string; before: string; after: string };
+      };
       assert.ok(r?.revertCommit, JSON.stringify(r));
+      // What the dialog says of the overlay build: its snapshot NEVR now and after the revert.
+      const rel = (nevr: string) => Number(/-(\d+)\.\d{8}git[0-9a-f]{7}$/.exec(nevr)?.[1]);
+      assert.equal(r.overlay?.component, 'greet', JSON.stringify(r.overlay));
+      assert.equal(rel(r.overlay!.after), rel(r.overlay!.before) + 1, JSON.stringify(r.overlay));
       assert.match(execFileSync('git', ['log', '-1', '--format=%s'], { cwd: dir }).toString(), /^Revert "Break greet from the overlay"/);
       // A Builds view row carries its overlay and component.
       const row = api.builds.getChildren().find((x) => String(x.label) === 'world/overlay.yml')!.children.find((c) => String(c.label) === 'greet')!;

@@ -40,6 +40,13 @@ export interface ResolveOptions {
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
+  /** Resolve only the component at this index (the result lists that one alone). */
+  only?: number;
+  /**
+   * Take the dist-git from this repository at this commit instead of the mirror (a revert simulated
+   * in a temporary clone: what the overlay build would produce after it).
+   */
+  distgitAt?: { dir: string; commit: string };
 }
 
 export interface ResolvedComponent {
@@ -75,6 +82,7 @@ interface Context {
   /** One sync per mirror directory per run (components may share a remote). */
   synced: Map<string, Promise<boolean>>;
   fetched: Map<string, Promise<void>>;
+  distgitAt?: { dir: string; commit: string };
 }
 
 interface Pinned {
@@ -138,6 +146,14 @@ async function pin(ctx: Context, source: SourcePlan, what: string, fetch: boolea
   return { remote, dir, ref, commit, describe: parseDescribe(await describe(dir, commit, ctx.mirror)) };
 }
 
+/** A dist-git taken as it is in a local repository (no mirror): its commit and `git describe`. */
+async function pinAt(ctx: Context, source: SourcePlan, at: { dir: string; commit: string }): Promise<Pinned> {
+  const remote = checkRemote(source.url, { allowFile: ctx.allowFile, baseDir: ctx.baseDir });
+  const commit = await revParse(at.dir, at.commit, 'freeze', ctx.mirror);
+  if (!commit) throw new ComponentError(`dist-git: no commit '${at.commit}' in ${at.dir}`);
+  return { remote, dir: at.dir, ref: source.ref, commit, describe: parseDescribe(await describe(at.dir, commit, ctx.mirror)) };
+}
+
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -147,7 +163,7 @@ async function resolvePlan(ctx: Context, plan: ComponentPlan, out: ResolvedCompo
   const wants = (name: string): boolean => ctx.fetchAll || ctx.fetchNames.has(name);
   const up = plan.upstream ? await pin(ctx, plan.upstream, 'upstream', wants(plan.name), out.warnings) : null;
   if (up) out.upstream = { url: up.remote.display, ref: up.ref, commit: up.commit, describe: up.describe.raw };
-  const dg = plan.distgit ? await pin(ctx, plan.distgit, 'dist-git', wants(plan.distgit.name), out.warnings) : null;
+  const dg = plan.distgit ? (ctx.distgitAt ? await pinAt(ctx, plan.distgit, ctx.distgitAt) : await pin(ctx, plan.distgit, 'dist-git', wants(plan.distgit.name), out.warnings)) : null;
   if (dg) out.distgit = { url: dg.remote.display, ref: dg.ref, commit: dg.commit };
 
   // The repository whose history the spec has: dist-git, or upstream for `spec: internal`.
@@ -257,12 +273,16 @@ export async function resolveOverlay(overlayPath: string, overlay: unknown, opti
     fetchNames: new Set(Array.isArray(options.fetch) ? options.fetch : []),
     synced: new Map(),
     fetched: new Map(),
+    distgitAt: options.distgitAt,
   };
   const stateFile = options.stateFile === undefined ? join(baseDir, '.gitoverlay', 'resolved.json') : options.stateFile;
   const previous = stateFile ? await readState(stateFile) : { version: 1 as const, components: {} };
 
   const evrs = new Map<ResolvedComponent, string>();
-  const components = await pool(overlay.components, options.concurrency ?? 4, async (raw, index) => {
+  const list = overlay.components;
+  const indices = options.only !== undefined ? [options.only].filter((i) => i >= 0 && i < list.length) : list.map((_, i) => i);
+  const components = await pool(indices, options.concurrency ?? 4, async (index) => {
+    const raw = list[index];
     const out: ResolvedComponent = { name: labelOf(raw, index), upstream: null, distgit: null, version: '', release: '', nevr: '', spec: '', warnings: [] };
     try {
       const plan = expandComponent(overlay, raw, index, dataDir);

@@ -81,7 +81,12 @@ function afterFlags(p: ProducedNEVR): Parameters<typeof completeRelease>[1] {
  * What reverting COMMIT would do to the NEVR: simulated in a temporary `git clone --shared` (the
  * repository itself is not touched), then rpmautospec's release computed on the result.
  */
-export async function previewRevert(specOrDir: string, ref: string): Promise<RevertPreview> {
+export async function previewRevert(
+  specOrDir: string,
+  ref: string,
+  /** Sees the temporary clone at HEAD ('head'), after the revert ('reverted') and after the bump amend ('bumped'). */
+  onClone?: (dir: string, stage: 'head' | 'reverted' | 'bumped') => Promise<void>,
+): Promise<RevertPreview> {
   const a = await autospecAtHead(specOrDir);
   const top = a.history.top;
   if (!top || !a.history.head) throw new RevertRefused(`${a.history.dir} is not in a git repository with commits`);
@@ -95,9 +100,11 @@ export async function previewRevert(specOrDir: string, ref: string): Promise<Rev
     const clone = join(tmp, 'repo');
     await git(['clone', '--shared', '-q', '--no-checkout', '--', top, clone]);
     await git(['checkout', '-q', '--detach', a.history.head], { cwd: clone });
+    await onClone?.(clone, 'head');
     const env = await identity(top);
     const rv = await git(['revert', '--no-edit', '--end-of-options', id], { cwd: clone, env, okCodes: [1] });
     if (rv.code !== 0) throw new RevertRefused(`${id.slice(0, 12)} does not revert cleanly on HEAD (conflicts); revert it by hand`);
+    await onClone?.(clone, 'reverted');
     const sim = await autospecFor(join(clone, rel), { rev: 'HEAD' });
     const after = afterOf(sim);
     const collision = findCollision(after, produced.values());
@@ -107,6 +114,7 @@ export async function previewRevert(specOrDir: string, ref: string): Promise<Rev
       await git(['commit', '-q', '--amend', '-m', `${msg}\n\n[bump release: ${collision.bump}]`], { cwd: clone, env });
       const bumped = afterOf(await autospecFor(join(clone, rel), { rev: 'HEAD' }));
       collision.bumpedNEVR = bumped.nevr ?? collision.bumpedNEVR;
+      await onClone?.(clone, 'bumped');
     }
     const afterEVR = evrOf(after);
     const beforeEVR = evrOf(before);

@@ -74,6 +74,11 @@ export function registerGitoverlayHandlers(ctx: ServerContext): void {
     if (!a || a.result.family !== 'overlay') throw new Error('not an overlay manifest');
     return actions.componentDistgit(fsPath(p.uri), a.parsed.documents[0]?.value, p.index);
   });
+  onAction(connection, 'gitoverlay/revertOverlayNEVR', async (p) => {
+    const a = pipeline.analysis(p.uri);
+    if (!a || a.result.family !== 'overlay') throw new Error('not an overlay manifest');
+    return actions.overlayRevertNEVR(fsPath(p.uri), a.parsed.documents[0]?.value, p.index, fsPath(p.spec), p.commit);
+  });
   onAction(connection, 'gitoverlay/revertCandidates', (p) => actions.candidates(fsPath(p.uri)));
   onAction(connection, 'gitoverlay/revertPreview', (p) => actions.preview(fsPath(p.uri), p.commit));
   onAction(connection, 'gitoverlay/revertApply', async (p) => {
