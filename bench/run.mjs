@@ -100,6 +100,8 @@ if (process.env.BENCH_AUTOSPEC !== '0') {
   await benchAutospec();
   const { benchAutospecReal } = await import('./autospec-real.mjs');
   await benchAutospecReal();
+  const { benchLensSave } = await import('./lens-save.mjs');
+  await benchLensSave();
 }
 
 // Buildroot resolution over a generated 1,000-module index (bench/buildroot.mjs); BENCH_BUILDROOT=0 skips it.
