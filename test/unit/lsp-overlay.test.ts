@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CodeLens } from 'vscode-languageserver-protocol/node';
+import { ROOT } from './helpers';
 import { LspClient } from './lsp-client';
 
 const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
@@ -74,6 +75,20 @@ describe('overlay components in the language server', () => {
     assert.match(changelog.text, /^\* Thu Nov 16 2023 Up Stream <up@example\.org> - 0-2\n- Rebuild\n\n\* Tue Nov 14 2023 Up Stream <up@example\.org> - 0-1\n- Initial import\n$/);
     const spec = (await client.connection.sendRequest('gitoverlay/preview', { uri, kind: 'component-spec', index: 0 })) as { text: string };
     assert.match(spec.text, /^Version:\s+1\.0\.2$/m);
+  });
+
+  test('a newer resolution recorded outside the editor (a build, a task, the CLI) replaces the one resolved here on the lens', async () => {
+    const uri = `file://${join(ws, 'work/overlay.yml')}`;
+    const r = (await client.connection.sendRequest('gitoverlay/resolve', { uri })) as { components: { nevr: string }[] };
+    const title = async () => ((await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[])[0].command?.title;
+    assert.equal(await title(), r.components[0].nevr);
+    // A new dist-git commit, then the CLI resolves (fetching) and records it, as a build does.
+    execFileSync('git', ['commit', '-q', '--allow-empty', '-m', 'Rebuild again'], { cwd: join(ws, 'repos/foo'), env: { ...env, GIT_AUTHOR_NAME: 'U', GIT_AUTHOR_EMAIL: 'u@e', GIT_COMMITTER_NAME: 'U', GIT_COMMITTER_EMAIL: 'u@e' } });
+    await new Promise((res) => setTimeout(res, 20));
+    execFileSync(process.execPath, [join(ROOT, 'bin/gitoverlay.js'), 'resolve', '--fetch', join(ws, 'work/overlay.yml')]);
+    const next = r.components[0].nevr.replace(/-2\./, '-3.');
+    assert.notEqual(next, r.components[0].nevr);
+    assert.equal(await title(), `${next} (last resolution)`);
   });
 
   test('file:// remotes are refused unless the setting allows them', async () => {

@@ -1,6 +1,7 @@
 import type { Connection } from 'vscode-languageserver/node';
 import { readState, type ResolvedState } from '../core/overlay/state';
 import { resolveOverlay, type OverlayResolution } from '../core/overlay/resolve';
+import { stat } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
 import type { OverlayAnchor } from './features';
 import { UntrustedError } from './autospec';
@@ -8,7 +9,7 @@ import type { Trust } from './trust';
 
 /** Resolution of overlay manifests for the editor: on request, with progress and cancel, kept per file. */
 export class OverlayService {
-  private readonly resolved = new Map<string, OverlayResolution>();
+  private readonly resolved = new Map<string, { r: OverlayResolution; at: number }>();
   allowFile = false;
 
   constructor(
@@ -16,9 +17,15 @@ export class OverlayService {
     private readonly trust: Trust,
   ) {}
 
-  /** The last resolution of this file (this session), else what `.gitoverlay/resolved.json` recorded. */
+  /**
+   * The last resolution of this file (this session), else what `.gitoverlay/resolved.json` recorded;
+   * a build (here, in a task or from the CLI) records a newer one there, which then wins.
+   */
   async known(path: string): Promise<{ live?: OverlayResolution; state: ResolvedState }> {
-    return { live: this.resolved.get(path), state: await readState(join(dirname(path), '.gitoverlay', 'resolved.json')) };
+    const file = join(dirname(path), '.gitoverlay', 'resolved.json');
+    const live = this.resolved.get(path);
+    const recorded = await stat(file).then((s) => s.mtimeMs, () => 0);
+    return { live: live && live.at >= recorded ? live.r : undefined, state: await readState(file) };
   }
 
   async resolve(path: string, value: unknown): Promise<OverlayResolution> {
@@ -29,7 +36,8 @@ export class OverlayService {
     progress.token.onCancellationRequested(() => abort.abort());
     try {
       const r = await resolveOverlay(path, value, { allowFile: this.allowFile, signal: abort.signal, onProgress: (m) => progress.report(m) });
-      this.resolved.set(path, r);
+      // After the state file is written (resolveOverlay writes it): this one is as new as that.
+      this.resolved.set(path, { r, at: Date.now() + 1 });
       return r;
     } finally {
       progress.done();
@@ -37,7 +45,7 @@ export class OverlayService {
   }
 
   spec(path: string, index: number): string | undefined {
-    return this.resolved.get(path)?.components[index]?.spec;
+    return this.resolved.get(path)?.r.components[index]?.spec;
   }
 
   /** The component's changelog as the generated spec carries it (everything after %changelog). */

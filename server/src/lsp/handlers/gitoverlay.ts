@@ -66,7 +66,12 @@ export function registerGitoverlayHandlers(ctx: ServerContext): void {
   onAction(connection, 'gitoverlay/build', async (p, token) => {
     const a = pipeline.analysis(p.uri);
     if (!a || a.result.family !== 'overlay') throw new Error('not an overlay manifest');
-    return actions.build(fsPath(p.uri), a.parsed.documents[0]?.value, p.components, token);
+    try {
+      return await actions.build(fsPath(p.uri), a.parsed.documents[0]?.value, p.components, token);
+    } finally {
+      // The build resolved the overlay again (and recorded it): the component lenses show that now.
+      refreshLenses();
+    }
   });
   onAction(connection, 'gitoverlay/rpmInfo', (p) => actions.rpmInfo(p.path));
   onAction(connection, 'gitoverlay/componentDistgit', async (p) => {
