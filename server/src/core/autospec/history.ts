@@ -108,15 +108,12 @@ export async function loadHistory(specPath: string, options: LoadOptions = {}): 
   const changelogName = inRepo('changelog');
   // Independent questions run side by side with the history walk.
   if (options.rev !== undefined && (options.rev.startsWith('-') || options.rev === '')) throw new Error(`refusing revision '${options.rev}'`);
-  const headP = git(['rev-parse', '--verify', '-q', '--end-of-options', `${options.rev ?? 'HEAD'}^{commit}`], { cwd: top, signal, okCodes: [1] });
+  const rev = options.rev ?? 'HEAD';
+  const headP = git(['rev-parse', '--verify', '-q', '--end-of-options', `${rev}^{commit}`], { cwd: top, signal, okCodes: [1] });
   const signatureP = defaultSignature(top, signal);
   const dirtyP = git(['diff', '--quiet', 'HEAD', '--'], { cwd: top, signal, okCodes: [1, 128] });
-  const head = (await headP).stdout.toString().trim() || null;
-  const signature = await signatureP;
-  if (!head) {
-    await dirtyP.catch(() => undefined);
-    return { ...empty, top, signature };
-  }
+  // Failures surface where they are awaited (an unborn HEAD fails the log: no history then).
+  for (const p of [headP, signatureP, dirtyP] as Promise<unknown>[]) p.catch(() => undefined);
 
   onProgress?.('reading commits');
   // One `git log` names every commit and, through a raw diff limited to the spec and changelog
@@ -132,15 +129,25 @@ export async function loadHistory(specPath: string, options: LoadOptions = {}): 
     if (kind === 'spec') specBlobs.add(blob);
     store.prefetch(blob);
   });
-  await gitStream(
+  // Started with the other questions, not after them: the walk is the long part.
+  const logP = gitStream(
     [
       'log', '-z', '--no-show-signature', '--format=%H%x00%P%x00%T%x00%an%x00%ae%x00%ct%x00%B',
       '--raw', '--no-abbrev', '--no-renames', '--root', '--diff-merges=first-parent', '--sparse', '--full-history',
-      head, '--', `:(top,literal)${specName}`, `:(top,literal)${changelogName}`,
+      '--end-of-options', rev, '--', `:(top,literal)${specName}`, `:(top,literal)${changelogName}`,
     ],
     { cwd: top, signal },
     (chunk) => log.push(chunk),
   );
+  const head = (await headP).stdout.toString().trim() || null;
+  if (!head) {
+    await logP.catch(() => undefined);
+    store.close();
+    await dirtyP.catch(() => undefined);
+    return { ...empty, top, signature: await signatureP };
+  }
+  await logP;
+  const signature = await signatureP;
   const { commits, order } = log.finish(head);
   if (rel) await readDirTrees(top, rel, commits, signal);
   const blobs = store.blobs;
@@ -183,5 +190,6 @@ async function readDirTrees(top: string, rel: string, commits: Map<string, Commi
 async function defaultSignature(top: string, signal?: AbortSignal): Promise<{ name: string; email: string }> {
   const get = async (key: string): Promise<string> =>
     (await git(['config', '--get', key], { cwd: top, signal, okCodes: [1] })).stdout.toString().trim();
-  return { name: (await get('user.name')) || 'Unknown User', email: (await get('user.email')) || 'please-configure-git-user@example.com' };
+  const [name, email] = await Promise.all([get('user.name'), get('user.email')]);
+  return { name: name || 'Unknown User', email: email || 'please-configure-git-user@example.com' };
 }
