@@ -1,8 +1,11 @@
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
-import { basename, join, relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { git, run } from '../git/exec';
 import { abridgedSpec, evaluatePreamble, type PreambleResult, type SpecVersion } from '../spec/preamble';
 import type { Macro } from '../spec/macros';
+import type { ReadFile } from '../spec/shell-idioms';
 import { startRpmParsers } from '../spec/rpm-python';
 import { rpmautospecQuery } from '../spec/rpmspec';
 import { systemMacros, systemShell } from '../spec/system-macros';
@@ -43,10 +46,29 @@ export interface SpecInput {
   checkoutTree?: (dir: string) => Promise<void>;
 }
 
-/** A spec version as rpmautospec's first attempt reads it, from rpm's macros on this machine. */
-function readSpec(text: string, system?: ReadonlyMap<string, Macro>): PreambleResult {
-  return evaluatePreamble(text, {}, { strict: true, system, shell: system ? systemShell() : undefined });
+/**
+ * A spec version as rpmautospec's first attempt reads it, from rpm's macros on this machine. `files`:
+ * the directory rpm runs in then (for `%(cat FILE)`).
+ */
+function readSpec(text: string, system: ReadonlyMap<string, Macro> | undefined, files: ReadFile): PreambleResult {
+  return evaluatePreamble(text, {}, { strict: true, system, shell: system ? systemShell() : undefined, readFile: files });
 }
+
+/** A commit's spec is parsed in a directory holding only itself (rpmautospecQuery): any other file is absent. */
+const specAlone =
+  (fileName: string): ReadFile =>
+  (name) => (name === fileName ? undefined : null);
+
+/** The files of a directory on disk (the work tree's spec is parsed there, a commit's tree checked out there). */
+const filesIn =
+  (dir: string): ReadFile =>
+  (name) => {
+    try {
+      return readFileSync(join(dir, name), 'utf8');
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'ENOENT' ? null : undefined;
+    }
+  };
 
 /** The evaluator's answer when it is final (rpm would read the same), else undefined: rpm decides. */
 function vouched(r: PreambleResult): SpecVersion | undefined {
@@ -81,10 +103,12 @@ export async function evaluateSpecs(
   const forRpm: [string, SpecInput, SpecVersion | null][] = [];
   for (const [key, raw] of inputs) {
     const input = typeof raw === 'string' ? { text: raw, fileName: 'query.spec' } : raw;
-    const r = evaluated?.get(key) ?? readSpec(input.text, system);
-    const sure = vouched(r);
+    const r = evaluated?.get(key) ?? readSpec(input.text, system, input.sourcedir !== undefined ? filesIn(input.sourcedir) : specAlone(input.fileName));
+    const sure = vouched(r) ?? (await withTree(input, r, system));
     if (sure) {
       out.set(key, sure);
+      // Read with the commit's tree, as rpmautospec's third attempt: the version is that commit's.
+      if (!vouched(r)) usedTree?.add(key);
       continue;
     }
     forRpm.push([key, input, r.ok ? r.value : null]);
@@ -123,6 +147,21 @@ export async function evaluateSpecs(
   };
   await Promise.all(Array.from({ length: Math.min(RPM_CONCURRENCY, forRpm.length) }, worker));
   return out;
+}
+
+/**
+ * rpmautospec's tree attempts, evaluated: a commit's spec that certainly fails alone because its
+ * Version reads a file of the tree (`%(cat meson.version)`) is read again with that tree checked out.
+ */
+async function withTree(input: SpecInput, alone: PreambleResult, system?: ReadonlyMap<string, Macro>): Promise<SpecVersion | undefined> {
+  if (!input.checkoutTree || input.sourcedir !== undefined || alone.ok || !alone.evaluable || !/^illegal Version/.test(alone.reason) || !input.text.includes('%(cat ')) return undefined;
+  const dir = await mkdtemp(join(tmpdir(), 'gitoverlay-tree-'));
+  try {
+    await input.checkoutTree(dir);
+    return vouched(readSpec(input.text, system, filesIn(dir)));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Release and changelog for a spec file or dist-git directory, exactly as rpmautospec computes them. */
@@ -178,14 +217,14 @@ export async function autospecFor(path: string, options: AutospecOptions = {}): 
   // rpm will be asked, so its parsers load now, beside git.
   void systemP
     .then(async (m) => {
-      const r = readSpec(await readFile(specPath, 'utf8'), m);
+      const r = readSpec(await readFile(specPath, 'utf8'), m, filesIn(dirname(specPath)));
       if (!vouched(r)) startRpmParsers();
     })
     .catch(() => undefined);
   // Only while git log runs: that work overlaps git's; afterwards the walk evaluates what it reaches.
   let logRunning = true;
   const onSpecText = (id: string, text: string): void => {
-    if (logRunning && system && !early.has(id)) early.set(id, readSpec(text, system));
+    if (logRunning && system && !early.has(id)) early.set(id, readSpec(text, system, specAlone(basename(specPath))));
   };
   const history = await loadHistory(specPath, { ...options, onSpecText });
   logRunning = false;
@@ -222,7 +261,7 @@ async function computeLazily(history: History, system: ReadonlyMap<string, Macro
   const evaluate = (key: string, text: string): PreambleResult => {
     let r = evaluated.get(key);
     if (!r) {
-      r = readSpec(text, system);
+      r = readSpec(text, system, key === workKey ? filesIn(history.dir) : specAlone(fileName));
       evaluated.set(key, r);
       const sure = vouched(r);
       if (sure) specs.set(key, sure);

@@ -7,7 +7,7 @@
  * `Unevaluable`, so the caller can fall back to rpm itself.
  */
 import { evaluateExpression } from './expression';
-import { shellIdiom, type Shell } from './shell-idioms';
+import { shellIdiom, type ReadFile, type Shell } from './shell-idioms';
 import { Unevaluable } from './unevaluable';
 
 export { Unevaluable };
@@ -39,6 +39,8 @@ export class MacroContext {
   constructor(
     private readonly base?: ReadonlyMap<string, Macro>,
     private readonly shell?: Shell,
+    /** The directory rpm runs in, for `%(cat FILE)`; absent: such calls are declined. */
+    private readonly readFile?: ReadFile,
   ) {}
 
   define(name: string, body: string, opts?: string): void {
@@ -94,7 +96,7 @@ export class MacroContext {
       if (n === '(') {
         const end = matching(text, i + 1, '(', ')');
         if (end < 0) throw new Unevaluable('unterminated %(');
-        const printed = this.shell ? shellIdiom(this.expand(text.slice(i + 2, end), frame, depth + 1), this.shell) : null;
+        const printed = this.shell ? shellIdiom(this.expand(text.slice(i + 2, end), frame, depth + 1), this.shell, this.readFile) : null;
         if (printed === null) throw new Unevaluable('%(...): shell expansion is not evaluated');
         out += printed;
         i = end + 1;
@@ -189,6 +191,10 @@ export class MacroContext {
     if (!m) throw new Unevaluable(`%{${inner}} is not evaluated`);
     const name = m[1];
     const rest = s.slice(name.length);
+    // %{shrink:...}: the expansion with every run of whitespace one space, none at either end.
+    if (name === 'shrink' && !query && rest.startsWith(':')) {
+      return this.expand(rest.slice(1), frame, depth + 1).split(/[ \t\n\v\f\r]+/).filter(Boolean).join(' ');
+    }
     if (name === 'lua' || name === 'shrink' || name === 'sub' || name === 'len' || name === 'upper' || name === 'lower') {
       throw new Unevaluable(`%{${name}:...} is not evaluated`);
     }

@@ -1,6 +1,7 @@
 import { balanceOpen, MacroContext, Unevaluable, type Macro } from './macros';
+import { acceptedDependencies } from './dependencies';
 import { evaluateExpression } from './expression';
-import type { Shell } from './shell-idioms';
+import type { ReadFile, Shell } from './shell-idioms';
 
 /** `%autorelease` flags as rpmautospec reads them from the Release tag. */
 export interface AutoreleaseFlags {
@@ -42,6 +43,8 @@ export interface EvaluateOptions {
   system?: ReadonlyMap<string, Macro>;
   /** What /bin/sh is where rpm runs (see `systemShell`); absent: no `%(...)` is answered. */
   shell?: Shell;
+  /** The files of the directory rpm runs in (`%(cat FILE)`); absent: such calls are declined. */
+  readFile?: ReadFile;
 }
 
 /**
@@ -64,7 +67,7 @@ export function abridgedSpec(text: string): string {
 const KNOWN_TAGS = new Set([
   'name', 'version', 'release', 'epoch', 'summary', 'license', 'sourcelicense', 'group', 'url', 'bugurl', 'vcs', 'vendor', 'packager',
   'distribution', 'disturl', 'buildroot', 'buildarch', 'buildarchitectures', 'exclusivearch', 'excludearch', 'exclusiveos', 'excludeos',
-  'nosource', 'nopatch', 'prefix', 'prefixes', 'autoreq', 'autoprov', 'autoreqprov', 'modularitylabel',
+  'nosource', 'nopatch', 'prefix', 'prefixes', 'autoreq', 'autoprov', 'autoreqprov', 'modularitylabel', 'removepathpostfixes',
 ]);
 const DEPENDENCY_TAGS = new Set([
   'requires', 'buildrequires', 'provides', 'obsoletes', 'conflicts', 'buildconflicts', 'recommends', 'suggests', 'supplements', 'enhances', 'orderwithrequires',
@@ -75,32 +78,17 @@ const FREE_TEXT = new Set(['summary', 'license', 'sourcelicense', 'group', 'url'
 const MACRO_TAGS = new Set(['name', 'version', 'release', 'epoch', 'summary', 'license', 'url', 'group', 'vendor', 'packager', 'distribution', 'vcs', 'bugurl']);
 const EVR = /^([0-9]+:)?[A-Za-z0-9._+~^]+(-[A-Za-z0-9._+~^]+)?$/;
 
-/** Is a dependency list plain enough that rpm certainly accepts it (names, optional `op EVR`)? */
-function plainDependencies(value: string): boolean {
-  const tokens = value.split(/[\s,]+/).filter(Boolean);
-  for (let i = 0; i < tokens.length; ) {
-    const name = tokens[i++];
-    if (!/^[A-Za-z0-9_/]/.test(name) || /[<>=]/.test(name)) return false;
-    if (/^(<|>|<=|>=|=)$/.test(tokens[i] ?? '')) {
-      const evr = tokens[i + 1];
-      if (evr === undefined || !EVR.test(evr) || name.startsWith('/')) return false;
-      i += 2;
-    }
-  }
-  return true;
-}
-
 /** Why rpm might reject a tag line (null: it certainly accepts it). */
 function tagDoubt(tag: string, qualifier: string | undefined, value: string): string | null {
   // In free text rpm keeps an undefined macro as it is written; where it parses the value, not
-  // (dependencies: plainDependencies() below decides, as rpm reads the tokens).
+  // (dependencies: acceptedDependencies() decides, as rpm reads the tokens).
   if (value.includes('%') && !FREE_TEXT.has(tag) && !DEPENDENCY_TAGS.has(tag) && !/^(source|patch)\d*$/.test(tag)) return `${tag}: a macro is left unexpanded: ${value}`;
   if (DEPENDENCY_TAGS.has(tag)) {
     if (qualifier !== undefined && tag !== 'requires') return `${tag}${qualifier}: qualifier not understood`;
     if (qualifier !== undefined && !/^\(\s*(pre|post|preun|postun|pretrans|posttrans|verify|interp|meta)(\s*,\s*(pre|post|preun|postun|pretrans|posttrans|verify|interp|meta))*\s*\)$/.test(qualifier)) {
       return `${tag}${qualifier}: qualifier not understood`;
     }
-    return plainDependencies(value) ? null : `${tag}: dependencies not understood: ${value}`;
+    return acceptedDependencies(tag, value) ? null : `${tag}: dependencies not understood: ${value}`;
   }
   const sourceLike = /^(source|patch)\d*$/.test(tag);
   if (qualifier !== undefined || (!KNOWN_TAGS.has(tag) && !sourceLike)) return `unknown tag ${tag}${qualifier ?? ''}`;
@@ -158,7 +146,7 @@ const SECTION = /^%(prep|build|install|check|files|changelog|description|package
  * way rpmautospec asks rpm (with %autorelease replaced by a probe and %autochangelog by %nil).
  */
 export function evaluatePreamble(text: string, defines: Record<string, string> = {}, options: EvaluateOptions = {}): PreambleResult {
-  const ctx = new MacroContext(options.system, options.shell);
+  const ctx = new MacroContext(options.system, options.shell, options.readFile);
   ctx.define('autorelease', AUTORELEASE_PROBE, 'e:s:pb:n');
   ctx.define('autochangelog', '');
   ctx.define('_arch', hostArch());
