@@ -56,8 +56,6 @@ export interface LoadOptions {
   rev?: string;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
-  /** Each spec version as its text is read (ahead of need while git log runs, or on demand). */
-  onSpecText?: (id: string, text: string) => void;
 }
 
 /** Resolves PATH (a spec file or a dist-git directory) to the spec file rpmautospec would use. */
@@ -121,12 +119,8 @@ export async function loadHistory(specPath: string, options: LoadOptions = {}): 
   // per tree or commit.
   // Contents are read ahead as the log names them, up to a budget: a small history is read whole
   // while git still walks it; a large one only as far as its walk goes.
-  const specBlobs = new Set<string>();
-  const store = new BlobStore(top, signal, undefined, (id, text) => {
-    if (specBlobs.has(id)) options.onSpecText?.(id, text);
-  });
-  const log = new LogReader(specName, changelogName, (blob, kind) => {
-    if (kind === 'spec') specBlobs.add(blob);
+  const store = new BlobStore(top, signal);
+  const log = new LogReader(specName, changelogName, (blob) => {
     store.prefetch(blob);
   });
   // Started with the other questions, not after them: the walk is the long part.

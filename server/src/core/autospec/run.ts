@@ -208,11 +208,7 @@ export interface AutospecOptions extends LoadOptions {
 
 export async function autospecFor(path: string, options: AutospecOptions = {}): Promise<Autospec> {
   const specPath = await findSpec(path);
-  // Spec versions read ahead (while git log still runs) are evaluated as they arrive, once rpm has
-  // said which macros its files define: the evaluator works beside git.
-  const early = new Map<string, PreambleResult>();
-  let system: ReadonlyMap<string, Macro> | undefined;
-  const systemP = systemMacros().then((m) => (system = m));
+  const systemP = systemMacros();
   // The spec on disk is (nearly always) the current version: when the evaluator cannot vouch for it,
   // rpm will be asked, so its parsers load now, beside git.
   void systemP
@@ -221,15 +217,13 @@ export async function autospecFor(path: string, options: AutospecOptions = {}): 
       if (!vouched(r)) startRpmParsers();
     })
     .catch(() => undefined);
-  // Only while git log runs: that work overlaps git's; afterwards the walk evaluates what it reaches.
-  let logRunning = true;
-  const onSpecText = (id: string, text: string): void => {
-    if (logRunning && system && !early.has(id)) early.set(id, readSpec(text, system, specAlone(basename(specPath))));
-  };
-  const history = await loadHistory(specPath, { ...options, onSpecText });
-  logRunning = false;
+  // Spec versions are evaluated when the walk reaches them, not as git log names them: the evaluator
+  // reads most specs whole now, and a short walk needs a few of the versions read ahead (measured:
+  // systemd's release 160 ms this way, 260 ms evaluating everything read ahead; the 10,000-commit
+  // worst case the same).
+  const history = await loadHistory(specPath, options);
   try {
-    return await computeLazily(history, await systemP, options, early);
+    return await computeLazily(history, await systemP, options);
   } finally {
     history.close();
   }
@@ -242,17 +236,13 @@ export async function autospecFor(path: string, options: AutospecOptions = {}): 
  * below the stopping point as the round before (a long history needs few rounds). What the evaluator vouches
  * for is final; rpm is asked only about versions the walk reached.
  */
-async function computeLazily(history: History, system: ReadonlyMap<string, Macro>, options: AutospecOptions, early: Map<string, PreambleResult>): Promise<Autospec> {
+async function computeLazily(history: History, system: ReadonlyMap<string, Macro>, options: AutospecOptions): Promise<Autospec> {
   if (history.workSpec === null && !history.head) throw new NoSpecError(`cannot read ${history.specPath}: no such file`);
   if (!history.top) history.signature = await packager();
   const fileName = basename(history.specPath);
   const workKey = history.workSpec !== null ? `worktree:${history.workSpec}` : null;
-  const evaluated = early;
+  const evaluated = new Map<string, PreambleResult>();
   const specs = new Map<string, SpecVersion | null>();
-  for (const [key, r] of early) {
-    const sure = vouched(r);
-    if (sure) specs.set(key, sure);
-  }
   const errors = new Map<string, string>();
   const usedTree = new Set<string>();
   /** Tree of the commit whose checkout rpm used for a blob (a version read with its tree is that commit's). */
