@@ -2,11 +2,12 @@
  * A small rpm macro evaluator for what spec preambles use: %global/%define (also parametric),
  * %{name}, %name, %{?x}, %{?x:text}, %{!?x:text}, %{-f}, %{-f*}, %{?-f:text}, %%, %{nil},
  * %{expand:...}, %[expr], %global/%define/%undefine met while expanding (as %bcond uses them),
- * the common one-line %(...) idioms (shell-idioms.ts).
+ * the common one-line %(...) and %{lua:...} idioms (shell-idioms.ts, lua-idioms.ts).
  * Anything it cannot do (%{lua:}, %(shell), unknown built-ins) raises
  * `Unevaluable`, so the caller can fall back to rpm itself.
  */
 import { evaluateExpression } from './expression';
+import { luaIdiom } from './lua-idioms';
 import { shellIdiom, type ReadFile, type Shell } from './shell-idioms';
 import { Unevaluable } from './unevaluable';
 
@@ -194,6 +195,10 @@ export class MacroContext {
     // %{shrink:...}: the expansion with every run of whitespace one space, none at either end.
     if (name === 'shrink' && !query && rest.startsWith(':')) {
       return this.expand(rest.slice(1), frame, depth + 1).split(/[ \t\n\v\f\r]+/).filter(Boolean).join(' ');
+    }
+    if (name === 'lua' && !query && rest.startsWith(':')) {
+      const printed = luaIdiom(rest.slice(1), (t) => this.expand(t, frame, depth + 1));
+      if (printed !== null) return printed;
     }
     if (name === 'lua' || name === 'shrink' || name === 'sub' || name === 'len' || name === 'upper' || name === 'lower') {
       throw new Unevaluable(`%{${name}:...} is not evaluated`);
