@@ -112,7 +112,7 @@ describe('spec preambles using %bcond, %[...] and multi-line macros, read as rpm
     // Python packaging's idiom: the %description header line expands to a bare header and its text.
     descriptionMacro: 'Name: foo\nVersion: 1\nRelease: 1\nSummary: s\nLicense: MIT\n%global _description \\\nLine one.\\\nLine two.\n%description %{_description}\n',
     // rpm keeps an undefined macro in free text (a Source, a URL) as written.
-    undefinedInText: 'Name: foo\nVersion: 2.1\nRelease: 4\nSummary: %{nosuch}\nLicense: MIT\nURL: %{forgeurl}\nSource0: %{pypi_source}\nSource1: %pypi_source foo 1.0\n%description\nd %{nosuch}\n',
+    undefinedInText: 'Name: foo\nVersion: 2.1\nRelease: 4\nSummary: %{nosuch}\nLicense: MIT\nURL: %{forgeurl}\nSource0: %{pypi_source}\nSource1: %pypi_source foo 1.0\nExclusiveArch: %{rust_arches}\n%description\nd %{nosuch}\n',
     // A dependency name holding an undefined macro is a token rpm takes as it is; one starting with it is not.
     dependencyName: 'Name: foo\nVersion: 1\nRelease: 1\nSummary: s\nLicense: MIT\nBuildRequires: python%{python3_pkgversion}-devel\n%description\nd\n',
     dependencyMacro: 'Name: foo\nVersion: 1\nRelease: 1\nSummary: s\nLicense: MIT\nBuildRequires: %{py3_dist six} >= 1.0\n%description\nd\n',

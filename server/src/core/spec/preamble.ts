@@ -72,8 +72,8 @@ const KNOWN_TAGS = new Set([
 const DEPENDENCY_TAGS = new Set([
   'requires', 'buildrequires', 'provides', 'obsoletes', 'conflicts', 'buildconflicts', 'recommends', 'suggests', 'supplements', 'enhances', 'orderwithrequires',
 ]);
-/** Tags whose value rpm takes as text, whatever it holds. */
-const FREE_TEXT = new Set(['summary', 'license', 'sourcelicense', 'group', 'url', 'bugurl', 'vcs', 'vendor', 'packager', 'distribution', 'disturl']);
+/** Tags whose value rpm takes as text, whatever it holds (architecture lists are checked only when building). */
+const FREE_TEXT = new Set(['summary', 'license', 'sourcelicense', 'group', 'url', 'bugurl', 'vcs', 'vendor', 'packager', 'distribution', 'disturl', 'exclusivearch', 'excludearch', 'exclusiveos', 'excludeos']);
 /** Tags rpm defines a macro for (lower case), as far as a spec's later lines may use them. */
 const MACRO_TAGS = new Set(['name', 'version', 'release', 'epoch', 'summary', 'license', 'url', 'group', 'vendor', 'packager', 'distribution', 'vcs', 'bugurl']);
 const EVR = /^([0-9]+:)?[A-Za-z0-9._+~^]+(-[A-Za-z0-9._+~^]+)?$/;
