@@ -137,7 +137,8 @@ describe('the lines rpmautospec parses first, and what the evaluator vouches for
     ['a sub-package without Summary', `${ok}%description\nd\n%package b\n%description b\nd\n`],
     ['an unknown tag', `${ok}Frobnicate: yes\n%description\nd\n`],
     ['an %if not closed before %prep', `${ok}%description\nd\n%if 1\n%prep\n%endif\n`],
-    ['a section other than %description/%package before %prep', `${ok}%description\nd\n%files\n%prep\n`],
+    ['a build section before %prep', `${ok}%description\nd\n%build\nmake\n%prep\n`],
+    ['%files of a package not defined', `${ok}%description\nd\n%files -n nosuch\n%prep\n`],
     ['a dependency starting with an operator', `${ok}Requires: >= 1\n%description\nd\n`],
   ] as const) {
     test(`rpm decides: ${what}`, () => {

@@ -116,11 +116,19 @@ describe('spec preambles using %bcond, %[...] and multi-line macros, read as rpm
     // A dependency name holding an undefined macro is a token rpm takes as it is; one starting with it is not.
     dependencyName: 'Name: foo\nVersion: 1\nRelease: 1\nSummary: s\nLicense: MIT\nBuildRequires: python%{python3_pkgversion}-devel\n%description\nd\n',
     dependencyMacro: 'Name: foo\nVersion: 1\nRelease: 1\nSummary: s\nLicense: MIT\nBuildRequires: %{py3_dist six} >= 1.0\n%description\nd\n',
+    // A line that becomes a tag once expanded, as rpm matches tags on the expanded line.
+    tagFromMacro: 'Name: foo\n%global subpkg gtk\nVersion: 1\nRelease: 1\nSummary: s\nLicense: MIT\n%{?subpkg:Requires: foo-%{subpkg} = %{version}}\n%{?nosuch:Requires: bar}\n%description\nd\n',
+    // rust2rpm's layout: %files of the packages before %prep.
+    filesFirst: 'Name: rust-foo\nVersion: 1.2\nRelease: 1\nSummary: s\nLicense: MIT\n%description\nd\n%package -n foo\nSummary: s\n%description -n foo\nd\n%files -n foo\n%license LICENSE\n%{_bindir}/foo\n%post -p /sbin/ldconfig\n%prep\n',
+    // %files of a package that does not exist: rpm refuses the spec.
+    filesUnknown: 'Name: rust-foo\nVersion: 1.2\nRelease: 1\nSummary: s\nLicense: MIT\n%description\nd\n%files -n nosuch\n%{_bindir}/foo\n%prep\n',
+    // An %if on a macro nothing defines: rpm refuses the spec, whatever files are beside it.
+    badCondition: 'Name: foo\nVersion: 1\nRelease: 1\nSummary: s\nLicense: MIT\n%if %{__cargo_skip_build}\nBuildRequires: x\n%endif\n%description\nd\n',
     // Version's expansion starts on a new line: rpm reads an empty Version tag and fails.
     spansLines: 'Name: foo\n%global v \\\n1.0\nVersion: %{v}\nRelease: 1\nSummary: s\nLicense: MIT\n%description\nd\n',
   };
   /** Where the evaluator leaves the answer to rpm. */
-  const declined = new Set(['multiline', 'spansLines', 'dependencyMacro']);
+  const declined = new Set(['multiline', 'spansLines', 'dependencyMacro', 'filesUnknown', 'badCondition']);
   for (const [name, text] of Object.entries(specs)) {
     test(name, () => {
       const dir = mkdtempSync(join(tmpdir(), 'gitoverlay-expr-'));
@@ -129,7 +137,9 @@ describe('spec preambles using %bcond, %[...] and multi-line macros, read as rpm
       const mine = evaluatePreamble(text, {}, { strict: true, system: table });
       const vouched = mine.ok && mine.unsure === undefined;
       assert.equal(vouched, !declined.has(name), JSON.stringify(mine));
-      if (name === 'spansLines' || name === 'dependencyMacro') assert.notEqual(r.status, 0, 'rpm refuses it');
+      if (['spansLines', 'dependencyMacro', 'filesUnknown', 'badCondition'].includes(name)) assert.notEqual(r.status, 0, 'rpm refuses it');
+      // Certain, and said so: every attempt of rpm fails.
+      if (name === 'badCondition') assert.equal(!mine.ok && mine.certain, true, JSON.stringify(mine));
       if (!vouched) return;
       assert.equal(r.status, 0, r.stderr);
       assert.equal(`${mine.value.version}-${mine.value.release}`, r.stdout);

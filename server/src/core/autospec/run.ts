@@ -96,6 +96,8 @@ export async function evaluateSpecs(
   evaluated?: Map<string, PreambleResult>,
   /** rpm's macros on this machine (`systemMacros()`), which the evaluator starts from. */
   system?: ReadonlyMap<string, Macro>,
+  /** Keys whose failure must come with rpm's own message (the current spec); others may be decided here. */
+  needsMessage: (key: string) => boolean = () => true,
 ): Promise<Map<string, SpecVersion | null>> {
   const out = new Map<string, SpecVersion | null>();
   // The lines before %prep decide when they parse: evaluate each such text once.
@@ -104,6 +106,12 @@ export async function evaluateSpecs(
   for (const [key, raw] of inputs) {
     const input = typeof raw === 'string' ? { text: raw, fileName: 'query.spec' } : raw;
     const r = evaluated?.get(key) ?? readSpec(input.text, system, input.sourcedir !== undefined ? filesIn(input.sourcedir) : specAlone(input.fileName));
+    if (!r.ok && r.certain && !needsMessage(key)) {
+      // rpm fails it in every attempt: unparseable, as rpm would say after trying the tree too.
+      out.set(key, null);
+      if (input.checkoutTree && input.sourcedir === undefined) usedTree?.add(key);
+      continue;
+    }
     const sure = vouched(r) ?? (await withTree(input, r, system));
     if (sure) {
       out.set(key, sure);
@@ -339,7 +347,10 @@ async function computeLazily(history: History, system: ReadonlyMap<string, Macro
       }
       askedBy.clear();
       options.onProgress?.(`asking rpm about ${forRpm.size} spec version${forRpm.size === 1 ? '' : 's'}`);
-      for (const [k, v] of await evaluateSpecs(forRpm, options.signal, errors, usedTree, evaluated, system)) specs.set(k, v);
+      // The current spec's failure is reported with rpm's words; an older one's is not shown.
+      const headBlob = history.head ? history.commits.get(history.head)?.specBlob : undefined;
+      const needsMessage = (key: string): boolean => key === workKey || (headBlob !== undefined && (key === headBlob || key.startsWith(`${headBlob}@`)));
+      for (const [k, v] of await evaluateSpecs(forRpm, options.signal, errors, usedTree, evaluated, system, needsMessage)) specs.set(k, v);
     }
   }
   return { history, result, specs, unparseable: currentUnparseable(history, lookup, specs, errors, workKey) };

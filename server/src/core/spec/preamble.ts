@@ -30,7 +30,10 @@ export interface SpecVersion {
  * vouch rpm accepts (an unknown tag or line, a macro left unexpanded, a missing required tag...):
  * rpm itself must decide whether the spec parses at all.
  */
-export type PreambleResult = { ok: true; value: SpecVersion; unsure?: string } | { ok: false; reason: string; evaluable: boolean };
+export type PreambleResult =
+  | { ok: true; value: SpecVersion; unsure?: string }
+  /** `certain`: rpm fails on this text in every attempt, with or without the commit's tree beside it. */
+  | { ok: false; reason: string; evaluable: boolean; certain?: true };
 
 export interface EvaluateOptions {
   /**
@@ -120,6 +123,53 @@ export function evalExpression(expr: string): number | string {
   return evaluateExpression(expr);
 }
 
+/**
+ * The package a %files section or a scriptlet belongs to: `-n NAME`, `SUFFIX` (NAME-SUFFIX), or the
+ * main one (''); its other options (%files -f FILE, a scriptlet's -p /interpreter or <lua>) are read.
+ * null: arguments rpm might refuse.
+ */
+function partPackage(kind: string, argText: string, mainName: string): string | null {
+  if (argText.includes('\n')) return null;
+  const words = argText.trim().split(/\s+/).filter(Boolean);
+  let name: string | null = null;
+  let suffix: string | null = null;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w === '-n' && i + 1 < words.length && name === null) name = words[++i];
+    else if (w === '-f' && kind === 'files' && i + 1 < words.length) i++;
+    else if (w === '-p' && kind !== 'files' && i + 1 < words.length && /^(\/|<lua>$)/.test(words[i + 1])) i++;
+    else if (!w.startsWith('-') && suffix === null && name === null) suffix = w;
+    else return null;
+  }
+  return name ?? (suffix !== null ? `${mainName}-${suffix}` : '');
+}
+
+/** rpm fails the spec whatever is beside it (see PreambleResult's `certain`). */
+class CertainFailure extends Error {}
+
+/** rpm's built-in macros (4.18 and later): a name rpm may expand although no macro file defines it. */
+const BUILTINS = new Set([
+  'basename', 'define', 'dirname', 'dnl', 'dump', 'echo', 'error', 'exists', 'expand', 'expr', 'getconfdir', 'getenv', 'getncpus', 'global', 'gsub',
+  'len', 'load', 'lower', 'lua', 'macrobody', 'quote', 'rep', 'reverse', 'rpmversion', 'shescape', 'shrink', 'span', 'sub', 'suffix', 'trace',
+  'uncompress', 'undefine', 'upper', 'url2path', 'verbose', 'warn', 'nil',
+]);
+
+/**
+ * An `%if` condition, expanded. When what is left holds only macros nothing defines (`%if
+ * %{__cargo_skip_build}` without the Rust macros), rpm reports a bad condition: certainly, when nothing
+ * in the spec can define macros from the files beside it (%include, %{load:}, Lua, a shell call).
+ */
+function condition(ctx: MacroContext, expanded: string, text: string): number | string {
+  try {
+    return evalExpression(expanded);
+  } catch (err) {
+    const names = [...expanded.replace(/%%/g, '').matchAll(/%\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
+    const undefinedOnly = names.length > 0 && names.every((n) => !ctx.isDefined(n) && !BUILTINS.has(n));
+    if (err instanceof Unevaluable && undefinedOnly && !/%include\b|%\{?load\b|%\{?lua\b|%\(/.test(text)) throw new CertainFailure(`bad %if condition: ${expanded}`);
+    throw err;
+  }
+}
+
 /** Joins lines ending in a backslash (multi-line %define bodies) and lines with a macro left open. */
 function logicalLines(text: string): string[] {
   const raw = text.split(/\r?\n/);
@@ -171,7 +221,7 @@ export function evaluatePreamble(text: string, defines: Record<string, string> =
       if (cond) {
         const [, kw, arg] = cond;
         const test = (): boolean => {
-          if (kw === 'if' || kw === 'elif') return ((v) => (typeof v === 'number' ? v !== 0 : v !== ''))(evalExpression(ctx.expand(arg)));
+          if (kw === 'if' || kw === 'elif') return ((v) => (typeof v === 'number' ? v !== 0 : v !== ''))(condition(ctx, ctx.expand(arg), text));
           const list = ctx.expand(arg).split(/[\s,]+/).filter(Boolean);
           const subject = kw.endsWith('os') ? 'linux' : hostArch();
           const hit = list.includes(subject);
@@ -201,6 +251,18 @@ export function evaluatePreamble(text: string, defines: Record<string, string> =
       if (!active()) continue;
       if (SECTION.test(t)) {
         if (!strict) break;
+        const part = /^%(files|pre|post|preun|postun|pretrans|posttrans|verifyscript)(?:\s+(.*))?$/s.exec(t);
+        if (part) {
+          // %files and scriptlets may come before %prep (rust2rpm's specs): rpm checks that their
+          // package exists and expands their lines; the text itself is not read now.
+          const sub = partPackage(part[1], ctx.expand(part[2] ?? ''), tags.name ?? '');
+          if (sub === null || !packages.has(sub)) {
+            doubt(`${t}: ${sub === null ? 'arguments not understood' : `no package ${sub}`}`);
+            break;
+          }
+          inDescription = true;
+          continue;
+        }
         const sec = /^%(description|package)(?:\s+(.*))?$/s.exec(t);
         if (!sec) {
           doubt(`${t.split(/\s/)[0]} before %prep`);
@@ -253,11 +315,18 @@ export function evaluatePreamble(text: string, defines: Record<string, string> =
           continue;
         }
         if (t === '' || t.startsWith('#')) continue;
-        const any = /^([A-Za-z][A-Za-z0-9]*)\s*(\([^)]*\))?\s*:\s*(.*)$/s.exec(t);
+        const TAG_LINE = /^([A-Za-z][A-Za-z0-9]*)\s*(\([^)]*\))?\s*:\s*(.*)$/s;
+        let any = TAG_LINE.exec(t);
         if (!any) {
           const expanded = ctx.expand(line).trim();
-          if (expanded !== '') doubt(`not a tag: ${t}`);
-          continue;
+          if (expanded === '') continue;
+          // rpm matches tags on the expanded line (`%{?with_x:Requires: foo}`); one with nothing left
+          // to expand reads the same when its value is expanded again below.
+          any = !expanded.includes('%') && !expanded.includes('\n') ? TAG_LINE.exec(expanded) : null;
+          if (!any) {
+            doubt(`not a tag: ${t}`);
+            continue;
+          }
         }
         const key = any[1].toLowerCase();
         const full = ctx.expand(any[3]);
@@ -301,6 +370,7 @@ export function evaluatePreamble(text: string, defines: Record<string, string> =
       }
     }
   } catch (err) {
+    if (err instanceof CertainFailure) return { ok: false, reason: err.message, evaluable: true, certain: true };
     if (err instanceof Unevaluable) return { ok: false, reason: err.message, evaluable: false };
     throw err;
   }
