@@ -74,6 +74,16 @@ async function openProblems(page) {
   return panel;
 }
 
+/** The Settings editor is open on SETTING (searched, its TITLE shown); then closes it. */
+async function closeSettingsOn(page, setting, title) {
+  const settings = page.locator('.settings-editor');
+  await settings.waitFor({ state: 'visible', timeout: 20_000 });
+  await waitForText(settings, [title], 20_000);
+  const search = await page.locator('.settings-editor .suggest-input-container .view-lines').first().innerText();
+  assert.equal(search.replace(/\u00a0/g, ' ').trim(), setting);
+  await page.keyboard.press('Control+W');
+}
+
 /** Goes to a 1-based line:column with Ctrl+G. */
 async function goTo(page, line, column) {
   await page.keyboard.press('Control+G');
@@ -247,13 +257,7 @@ export const uiTests = [
       await quickOpen(page, 'dist-git/python-demo/python-demo.spec');
       await showPane();
       await (await openWarnings('set gitoverlay.platform')).click({ timeout: 15_000 });
-      // The Settings editor opens on that very setting.
-      const settings = page.locator('.settings-editor');
-      await settings.waitFor({ state: 'visible', timeout: 20_000 });
-      await waitForText(settings, ['Platform'], 20_000);
-      const search = await page.locator('.settings-editor .suggest-input-container .view-lines').first().innerText();
-      assert.match(search.replace(/\u00a0/g, ' '), /gitoverlay\.platform/);
-      await page.keyboard.press('Control+W');
+      await closeSettingsOn(page, 'gitoverlay.platform', 'Platform');
       // A module with `platform: [-f40, f41]`: the warning row goes to that line.
       await quickOpen(page, 'mistakes/broken-module.yaml');
       await showPane();
@@ -276,12 +280,7 @@ export const uiTests = [
         const toast = page.locator('.notification-toast', { hasText: 'gitoverlay.allowFileUrls' }).first();
         await toast.waitFor({ timeout: 30_000 });
         await toast.locator('.monaco-button', { hasText: 'Open Settings' }).first().click();
-        const settings = page.locator('.settings-editor');
-        await settings.waitFor({ state: 'visible', timeout: 20_000 });
-        await waitForText(settings, ['Allow File Urls'], 20_000);
-        const search = await page.locator('.settings-editor .suggest-input-container .view-lines').first().innerText();
-        assert.match(search.replace(/\u00a0/g, ' '), /gitoverlay\.allowFileUrls/);
-        await page.keyboard.press('Control+W');
+        await closeSettingsOn(page, 'gitoverlay.allowFileUrls', 'Allow File Urls');
       } finally {
         writeFileSync(settingsFile, original);
         await page.waitForTimeout(2_000);
