@@ -1,6 +1,6 @@
 // Runs every compiled test (out/test/**/*.test.js) with node's test runner.
 // Usage: node scripts/run-tests.mjs [substring...]  (only files whose path contains one of them)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -33,6 +33,8 @@ const alive = () => {
   clearTimeout(timer);
   timer = setTimeout(() => {
     console.error(`\nrun-tests: no output for ${STALL_MS / 1000} s after "${last.trim()}": the test run has stalled; stopping it`);
+    // What was still running, for the next look at the cause: the processes under the test run.
+    console.error(`run-tests: processes still running under it:\n${descendants(child.pid)}`);
     try {
       process.kill(-child.pid, 'SIGKILL');
     } catch {
@@ -57,3 +59,22 @@ child.on('exit', (code, signal) => {
   clearTimeout(timer);
   process.exit(code ?? (signal ? 1 : 0));
 });
+
+/** `ps` rows of every process under PID (pid, parent, seconds running, command), indented by depth. */
+function descendants(pid) {
+  const r = spawnSync('ps', ['-eo', 'pid=,ppid=,etimes=,args='], { encoding: 'utf8' });
+  if (r.status !== 0) return '  (ps is not available)';
+  const rows = r.stdout.split('\n').filter(Boolean).map((l) => {
+    const [p, pp, t, ...cmd] = l.trim().split(/\s+/);
+    return { pid: Number(p), ppid: Number(pp), secs: t, cmd: cmd.join(' ').slice(0, 160) };
+  });
+  const out = [];
+  const walk = (parent, depth) => {
+    for (const row of rows.filter((x) => x.ppid === parent)) {
+      out.push(`${'  '.repeat(depth + 1)}${row.pid} (${row.secs} s) ${row.cmd}`);
+      walk(row.pid, depth + 1);
+    }
+  };
+  walk(pid, 0);
+  return out.join('\n') || '  (none)';
+}
