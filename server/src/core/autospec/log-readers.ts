@@ -145,8 +145,6 @@ export class BlobStore {
     private readonly signal?: AbortSignal,
     /** How many bytes `prefetch` may read in all (a small history is read whole at once). */
     private readonly budget = 4 << 20,
-    /** Each object as it is read as text (e.g. to evaluate a spec version while git still runs). */
-    private readonly onText?: (id: string, text: string) => void,
   ) {}
 
   /** Reads `id` ahead of need, while the budget lasts (at most 64 objects in flight). */
@@ -241,11 +239,7 @@ export class BlobStore {
         const end = nl + 1 + Number(size);
         if (end + 1 > buf.length) break;
         if (this.asBytes.delete(id)) this.objects.set(id, { type, data: Buffer.from(buf.subarray(nl + 1, end)) });
-        else {
-          const text = buf.toString('utf8', nl + 1, end);
-          this.blobs.set(id, text);
-          this.onText?.(id, text);
-        }
+        else this.blobs.set(id, buf.toString('utf8', nl + 1, end));
         this.bytes += end - nl - 1;
         pos = end + 1;
       }

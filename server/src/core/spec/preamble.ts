@@ -1,6 +1,6 @@
 import { balanceOpen, MacroContext, Unevaluable, type Macro } from './macros';
 import { acceptedDependencies } from './dependencies';
-import { evaluateExpression } from './expression';
+import { evaluateExpression, isTrue } from './expression';
 import type { ReadFile, Shell } from './shell-idioms';
 
 /** `%autorelease` flags as rpmautospec reads them from the Release tag. */
@@ -118,11 +118,6 @@ function hostArch(): string {
   return RPM_ARCH[process.arch] ?? process.arch;
 }
 
-/** Evaluates an `%if` expression (already expanded, as rpm expands the line first). */
-export function evalExpression(expr: string): number | string {
-  return evaluateExpression(expr);
-}
-
 /**
  * The package a %files section or a scriptlet belongs to: `-n NAME`, `SUFFIX` (NAME-SUFFIX), or the
  * main one (''); its other options (%files -f FILE, a scriptlet's -p /interpreter or <lua>) are read.
@@ -161,7 +156,7 @@ const BUILTINS = new Set([
  */
 function condition(ctx: MacroContext, expanded: string, text: string): number | string {
   try {
-    return evalExpression(expanded);
+    return evaluateExpression(expanded);
   } catch (err) {
     const names = [...expanded.replace(/%%/g, '').matchAll(/%\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
     const undefinedOnly = names.length > 0 && names.every((n) => !ctx.isDefined(n) && !BUILTINS.has(n));
@@ -221,7 +216,7 @@ export function evaluatePreamble(text: string, defines: Record<string, string> =
       if (cond) {
         const [, kw, arg] = cond;
         const test = (): boolean => {
-          if (kw === 'if' || kw === 'elif') return ((v) => (typeof v === 'number' ? v !== 0 : v !== ''))(condition(ctx, ctx.expand(arg), text));
+          if (kw === 'if' || kw === 'elif') return isTrue(condition(ctx, ctx.expand(arg), text));
           const list = ctx.expand(arg).split(/[\s,]+/).filter(Boolean);
           const subject = kw.endsWith('os') ? 'linux' : hostArch();
           const hit = list.includes(subject);
