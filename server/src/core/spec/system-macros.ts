@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { run } from '../git/exec';
 import type { Macro } from './macros';
 import type { Shell } from './shell-idioms';
+import { cachedShowrc, storeShowrc } from './showrc-cache';
 
 /**
  * The macros rpm defines before it reads a spec (its macro files: on Fedora %fedora, %dist,
@@ -38,11 +39,19 @@ export function parseShowrc(text: string): Map<string, Macro> {
 
 let cached: Promise<ReadonlyMap<string, Macro>> | undefined;
 
-/** This machine's rpm macros, read once per process; empty without rpm. */
+/** This machine's rpm macros, read once per process (from the cache while rpm's files are unchanged); empty without rpm. */
 export function systemMacros(): Promise<ReadonlyMap<string, Macro>> {
-  cached ??= run('rpm', ['--showrc'])
-    .then((r) => parseShowrc(r.stdout.toString()) as ReadonlyMap<string, Macro>)
-    .catch(() => new Map<string, Macro>());
+  if (cached) return cached;
+  const kept = cachedShowrc();
+  cached = kept
+    ? Promise.resolve(parseShowrc(kept))
+    : run('rpm', ['--showrc'])
+        .then((r) => {
+          const text = r.stdout.toString();
+          storeShowrc(text);
+          return parseShowrc(text) as ReadonlyMap<string, Macro>;
+        })
+        .catch(() => new Map<string, Macro>());
   return cached;
 }
 
