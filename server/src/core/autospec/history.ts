@@ -92,48 +92,50 @@ export async function loadHistory(specPath: string, options: LoadOptions = {}): 
     workSpec,
     signature: { name: 'Unknown User', email: 'please-configure-git-user@example.com' },
   };
-  let top: string;
-  try {
-    top = (await git(['rev-parse', '--show-toplevel'], { cwd: dir, signal })).stdout.toString().trim();
-  } catch (err) {
-    if (err instanceof ProcessError && err.code !== null) return empty;
-    throw err;
-  }
-  // git answers with the real path: a directory reached through a symlink must be compared as one too.
-  const rel = relative(top, await realpath(dir).catch(() => dir)).split('\\').join('/');
-  const inRepo = (name: string): string => (rel ? `${rel}/${name}` : name);
-  const specName = inRepo(basename(specPath));
-  const changelogName = inRepo('changelog');
-  // Independent questions run side by side with the history walk.
+  // Independent questions run side by side with the history walk, which starts first: it is the long
+  // part, and it needs no answer from the others (its pathspec is relative to the spec's directory).
   if (options.rev !== undefined && (options.rev.startsWith('-') || options.rev === '')) throw new Error(`refusing revision '${options.rev}'`);
   const rev = options.rev ?? 'HEAD';
-  const headP = git(['rev-parse', '--verify', '-q', '--end-of-options', `${rev}^{commit}`], { cwd: top, signal, okCodes: [1] });
-  const signatureP = defaultSignature(top, signal);
-  const dirtyP = git(['diff', '--quiet', 'HEAD', '--'], { cwd: top, signal, okCodes: [1, 128] });
-  // Failures surface where they are awaited (an unborn HEAD fails the log: no history then).
-  for (const p of [headP, signatureP, dirtyP] as Promise<unknown>[]) p.catch(() => undefined);
-
   onProgress?.('reading commits');
   // One `git log` names every commit and, through a raw diff limited to the spec and changelog
   // (--sparse --full-history keeps every commit listed), each commit where either changes: no lookup
   // per tree or commit.
   // Contents are read ahead as the log names them, up to a budget: a small history is read whole
   // while git still walks it; a large one only as far as its walk goes.
-  const store = new BlobStore(top, signal);
-  const log = new LogReader(specName, changelogName, (blob) => {
+  const store = new BlobStore(dir, signal);
+  const log = new LogReader(basename(specPath), 'changelog', (blob) => {
     store.prefetch(blob);
   });
-  // Started with the other questions, not after them: the walk is the long part.
   const logP = gitStream(
     [
       'log', '-z', '--no-show-signature', '--format=%H%x00%P%x00%T%x00%an%x00%ae%x00%ct%x00%B',
       '--raw', '--no-abbrev', '--no-renames', '--root', '--diff-merges=first-parent', '--sparse', '--full-history',
-      '--end-of-options', rev, '--', `:(top,literal)${specName}`, `:(top,literal)${changelogName}`,
+      '--end-of-options', rev, '--', `:(literal)${basename(specPath)}`, ':(literal)changelog',
     ],
-    { cwd: top, signal },
+    { cwd: dir, signal },
     (chunk) => log.push(chunk),
   );
-  const head = (await headP).stdout.toString().trim() || null;
+  // One rev-parse: the repository's top and the commit (exit 1: no such commit, e.g. an unborn HEAD;
+  // 128: not a repository).
+  const whereP = git(['rev-parse', '--show-toplevel', '--verify', '-q', '--end-of-options', `${rev}^{commit}`], { cwd: dir, signal, okCodes: [1] });
+  const signatureP = defaultSignature(dir, signal);
+  const dirtyP = git(['diff', '--quiet', 'HEAD', '--'], { cwd: dir, signal, okCodes: [1, 128] });
+  // Failures surface where they are awaited (an unborn HEAD fails the log: no history then).
+  for (const p of [logP, whereP, signatureP, dirtyP] as Promise<unknown>[]) p.catch(() => undefined);
+  let where: string[];
+  try {
+    where = (await whereP).stdout.toString().trim().split('\n');
+  } catch (err) {
+    if (err instanceof ProcessError && err.code !== null) {
+      store.close();
+      return empty;
+    }
+    throw err;
+  }
+  const top = where[0];
+  // git answers with the real path: a directory reached through a symlink must be compared as one too.
+  const rel = relative(top, await realpath(dir).catch(() => dir)).split('\\').join('/');
+  const head = where[1] || null;
   if (!head) {
     await logP.catch(() => undefined);
     store.close();
@@ -181,9 +183,13 @@ async function readDirTrees(top: string, rel: string, commits: Map<string, Commi
   });
 }
 
-async function defaultSignature(top: string, signal?: AbortSignal): Promise<{ name: string; email: string }> {
-  const get = async (key: string): Promise<string> =>
-    (await git(['config', '--get', key], { cwd: top, signal, okCodes: [1] })).stdout.toString().trim();
-  const [name, email] = await Promise.all([get('user.name'), get('user.email')]);
-  return { name: name || 'Unknown User', email: email || 'please-configure-git-user@example.com' };
+/** user.name and user.email as `git config --get` reads them (the last value wins), in one process. */
+async function defaultSignature(cwd: string, signal?: AbortSignal): Promise<{ name: string; email: string }> {
+  const out = (await git(['config', '-z', '--get-regexp', '^user\\.(name|email)$'], { cwd, signal, okCodes: [1] })).stdout.toString();
+  const values: Record<string, string> = {};
+  for (const item of out.split('\0')) {
+    const nl = item.indexOf('\n');
+    if (nl > 0) values[item.slice(0, nl)] = item.slice(nl + 1);
+  }
+  return { name: values['user.name'] || 'Unknown User', email: values['user.email'] || 'please-configure-git-user@example.com' };
 }

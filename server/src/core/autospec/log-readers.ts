@@ -19,6 +19,8 @@ type Changes = { spec?: string | null; changelog?: string | null };
  * Reads `git log -z --raw --format=<7 fields>` as it streams: 7 NUL-separated fields per commit,
  * then any `:meta` / path pairs of its diff (limited to the spec and the changelog).
  */
+const endsIn = (path: string, name: string): boolean => path === name || path.endsWith(`/${name}`);
+
 export class LogReader {
   readonly commits = new Map<string, Commit>();
   /** In git's order (by date: it streams from the first commit, where --topo-order walks all first). */
@@ -30,6 +32,7 @@ export class LogReader {
   private entry: { blob: string | null } | null = null;
 
   constructor(
+    /** File names (in the spec's directory) of the spec and the changelog. */
     private readonly specName: string,
     private readonly changelogName: string,
     /** Each blob a diff names, as soon as it is read (to start reading its content early). */
@@ -45,7 +48,8 @@ export class LogReader {
   private token(t: string): void {
     if (this.entry) {
       // The path of the raw entry just read.
-      const kind = t === this.specName ? 'spec' : t === this.changelogName ? 'changelog' : null;
+      // Paths are the repository's; the log's pathspec admits only these two files of one directory.
+      const kind = endsIn(t, this.specName) ? 'spec' : endsIn(t, this.changelogName) ? 'changelog' : null;
       if (kind) {
         this.changes.get(this.order[this.order.length - 1])![kind] = this.entry.blob;
         if (this.entry.blob) this.onBlob?.(this.entry.blob, kind);
