@@ -131,7 +131,6 @@ describe('the lines rpmautospec parses first, and what the evaluator vouches for
 
   for (const [what, text] of [
     ['an unexpanded macro in BuildRequires', `${ok}BuildRequires: %{py3_dist six}\n%description\nd\n`],
-    ['an unknown macro line in a sub-package', `${ok}%description\nd\n%package -n p\nSummary: s\n%py_provides p\n%description -n p\nd\n`],
     ['no License', `${ok.replace('License: MIT\n', '')}%description\nd\n`],
     ['no %description', ok],
     ['a sub-package without Summary', `${ok}%description\nd\n%package b\n%description b\nd\n`],

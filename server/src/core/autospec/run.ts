@@ -106,9 +106,10 @@ export async function evaluateSpecs(
   for (const [key, raw] of inputs) {
     const input = typeof raw === 'string' ? { text: raw, fileName: 'query.spec' } : raw;
     const r = evaluated?.get(key) ?? readSpec(input.text, system, input.sourcedir !== undefined ? filesIn(input.sourcedir) : specAlone(input.fileName));
-    if (!r.ok && r.certain && !needsMessage(key)) {
+    if (!r.ok && r.certain && (r.rpmMessage !== undefined || !needsMessage(key))) {
       // rpm fails it in every attempt: unparseable, as rpm would say after trying the tree too.
       out.set(key, null);
+      if (r.rpmMessage !== undefined) errors?.set(key, r.rpmMessage);
       if (input.checkoutTree && input.sourcedir === undefined) usedTree?.add(key);
       continue;
     }

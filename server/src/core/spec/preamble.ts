@@ -33,7 +33,7 @@ export interface SpecVersion {
 export type PreambleResult =
   | { ok: true; value: SpecVersion; unsure?: string }
   /** `certain`: rpm fails on this text in every attempt, with or without the commit's tree beside it. */
-  | { ok: false; reason: string; evaluable: boolean; certain?: true };
+  | { ok: false; reason: string; evaluable: boolean; certain?: true; rpmMessage?: string };
 
 export interface EvaluateOptions {
   /**
@@ -139,8 +139,18 @@ function partPackage(kind: string, argText: string, mainName: string): string | 
   return name ?? (suffix !== null ? `${mainName}-${suffix}` : '');
 }
 
-/** rpm fails the spec whatever is beside it (see PreambleResult's `certain`). */
-class CertainFailure extends Error {}
+/** rpm fails the spec whatever is beside it (see PreambleResult's `certain`); `rpmMessage`: what rpm prints then, when known. */
+class CertainFailure extends Error {
+  constructor(
+    message: string,
+    readonly rpmMessage?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Text that can define macros from outside the spec (%include, %{load:}, Lua, a shell call): nothing is certain then. */
+const DEFINES_FROM_OUTSIDE = /%include\b|%\{?load\b|%\{?lua\b|%\(/;
 
 /** rpm's built-in macros (4.18 and later): a name rpm may expand although no macro file defines it. */
 const BUILTINS = new Set([
@@ -160,28 +170,44 @@ function condition(ctx: MacroContext, expanded: string, text: string): number | 
   } catch (err) {
     const names = [...expanded.replace(/%%/g, '').matchAll(/%\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
     const undefinedOnly = names.length > 0 && names.every((n) => !ctx.isDefined(n) && !BUILTINS.has(n));
-    if (err instanceof Unevaluable && undefinedOnly && !/%include\b|%\{?load\b|%\{?lua\b|%\(/.test(text)) throw new CertainFailure(`bad %if condition: ${expanded}`);
+    if (err instanceof Unevaluable && undefinedOnly && !DEFINES_FROM_OUTSIDE.test(text)) throw new CertainFailure(`bad %if condition: ${expanded}`);
     throw err;
   }
 }
 
-/** Joins lines ending in a backslash (multi-line %define bodies) and lines with a macro left open. */
-function logicalLines(text: string): string[] {
+/**
+ * Joins lines ending in a backslash (multi-line %define bodies) and lines with a macro left open.
+ * `line`: the number of the last physical line read, which rpm's messages name.
+ */
+function logicalLines(text: string): { text: string; line: number }[] {
   const raw = text.split(/\r?\n/);
-  const out: string[] = [];
+  const out: { text: string; line: number }[] = [];
   let acc: string | null = null;
-  for (const line of raw) {
+  raw.forEach((line, i) => {
     const cur: string = acc === null ? line : `${acc}\n${line}`;
     if (cur.endsWith('\\')) acc = cur.slice(0, -1);
     // rpm reads on while a %{, %( or %[ is open (a multi-line %{expand:...} body).
     else if (cur.includes('%') && balanceOpen(cur)) acc = cur;
     else {
-      out.push(cur);
+      out.push({ text: cur, line: i + 1 });
       acc = null;
     }
-  }
-  if (acc !== null) out.push(acc);
+  });
+  if (acc !== null) out.push({ text: acc, line: raw.length });
   return out;
+}
+
+/**
+ * A preamble line that is a call of a macro nothing defines (`%gometa` without the Go macros): rpm
+ * leaves it as written and fails with "Unknown tag", certainly, unless the spec can define macros from
+ * outside itself.
+ */
+function unknownTagLine(ctx: MacroContext, raw: string, expanded: string, lineNo: number, text: string): CertainFailure | null {
+  const m = /^%\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(raw);
+  if (!m || !expanded.trimStart().startsWith(m[0]) || expanded.includes('\n')) return null;
+  if (ctx.isDefined(m[1]) || BUILTINS.has(m[1]) || DEFINES_FROM_OUTSIDE.test(text)) return null;
+  // rpm names the line as expanded, its indentation kept, trailing blanks cut.
+  return new CertainFailure(`not a tag: ${raw}`, `error: line ${lineNo}: Unknown tag: ${expanded.trimEnd()}`);
 }
 
 const SECTION = /^%(prep|build|install|check|files|changelog|description|package|pre|post|preun|postun|pretrans|posttrans|triggerin|triggerun|triggerpostun|verifyscript|generate_buildrequires|conf)\b/;
@@ -210,7 +236,7 @@ export function evaluatePreamble(text: string, defines: Record<string, string> =
   const packages = new Map<string, { summary: boolean; description: boolean }>([['', { summary: false, description: false }]]);
   const mainSeen = new Set<string>();
   try {
-    for (const line of logicalLines(strict ? abridgedSpec(text) : text)) {
+    for (const { text: line, line: lineNo } of logicalLines(strict ? abridgedSpec(text) : text)) {
       const t = line.trim();
       const cond = /^%(if|ifarch|ifnarch|ifos|ifnos|elif|elifarch|elifos|else|endif)\b\s*(.*)$/s.exec(t);
       if (cond) {
@@ -313,12 +339,16 @@ export function evaluatePreamble(text: string, defines: Record<string, string> =
         const TAG_LINE = /^([A-Za-z][A-Za-z0-9]*)\s*(\([^)]*\))?\s*:\s*(.*)$/s;
         let any = TAG_LINE.exec(t);
         if (!any) {
-          const expanded = ctx.expand(line).trim();
+          const whole = ctx.expand(line);
+          const expanded = whole.trim();
           if (expanded === '') continue;
           // rpm matches tags on the expanded line (`%{?with_x:Requires: foo}`); one with nothing left
           // to expand reads the same when its value is expanded again below.
           any = !expanded.includes('%') && !expanded.includes('\n') ? TAG_LINE.exec(expanded) : null;
           if (!any) {
+            const unknown = unknownTagLine(ctx, t, whole, lineNo, text);
+            // rpm's message is this line's only when nothing before it was in doubt.
+            if (unknown) throw unsure === undefined ? unknown : new CertainFailure(unknown.message);
             doubt(`not a tag: ${t}`);
             continue;
           }
@@ -328,6 +358,11 @@ export function evaluatePreamble(text: string, defines: Record<string, string> =
         // rpm reads an expansion holding newlines as several lines: not one tag.
         if (full.trimEnd().includes('\n')) doubt(`${any[1]}: its value spans lines`);
         const value = full.trim();
+        if (value === '') {
+          // rpm refuses every tag whose value expands to nothing.
+          const message = `error: line ${lineNo}: Empty tag: ${ctx.expand(line).trimEnd()}`;
+          throw new CertainFailure(`empty tag ${any[1]}`, unsure === undefined && !ctx.expand(line).includes('\n') ? message : undefined);
+        }
         const why = tagDoubt(key, any[2], value);
         if (why) doubt(why);
         if (pkg !== '') {
@@ -365,7 +400,7 @@ export function evaluatePreamble(text: string, defines: Record<string, string> =
       }
     }
   } catch (err) {
-    if (err instanceof CertainFailure) return { ok: false, reason: err.message, evaluable: true, certain: true };
+    if (err instanceof CertainFailure) return { ok: false, reason: err.message, evaluable: true, certain: true, ...(err.rpmMessage ? { rpmMessage: err.rpmMessage } : {}) };
     if (err instanceof Unevaluable) return { ok: false, reason: err.message, evaluable: false };
     throw err;
   }
