@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { git, run } from '../git/exec';
-import { abridgedSpec, evaluatePreamble, type PreambleResult, type SpecVersion } from '../spec/preamble';
+import { abridgedSpec, evaluatePreamble, preambleKey, type PreambleResult, type SpecVersion } from '../spec/preamble';
 import type { Macro } from '../spec/macros';
 import type { ReadFile } from '../spec/shell-idioms';
 import { startRpmParsers } from '../spec/rpm-python';
@@ -257,10 +257,18 @@ async function computeLazily(history: History, system: ReadonlyMap<string, Macro
   /** Tree of the commit whose checkout rpm used for a blob (a version read with its tree is that commit's). */
   const blobTree = new Map<string, string>();
   const index = new Map(history.order.map((id, i) => [id, i]));
+  // Versions that differ only after %prep (most commits touch %build, %files or the changelog) read
+  // the same: a commit's spec is evaluated once per text before %prep (the work tree's may read files).
+  const byPreamble = new Map<string, PreambleResult>();
   const evaluate = (key: string, text: string): PreambleResult => {
     let r = evaluated.get(key);
     if (!r) {
-      r = readSpec(text, system, key === workKey ? filesIn(history.dir) : specAlone(fileName));
+      if (key === workKey) r = readSpec(text, system, filesIn(history.dir));
+      else {
+        const k = preambleKey(text);
+        r = byPreamble.get(k);
+        if (!r) byPreamble.set(k, (r = readSpec(text, system, specAlone(fileName))));
+      }
       evaluated.set(key, r);
       const sure = vouched(r);
       if (sure) specs.set(key, sure);

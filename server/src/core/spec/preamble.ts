@@ -149,6 +149,14 @@ class CertainFailure extends Error {
   }
 }
 
+/**
+ * Two texts with the same key read the same in strict mode: the lines before %prep decide, and
+ * whether the whole text can define macros from outside (see DEFINES_FROM_OUTSIDE).
+ */
+export function preambleKey(text: string): string {
+  return `${DEFINES_FROM_OUTSIDE.test(text) ? 1 : 0}${abridgedSpec(text)}`;
+}
+
 /** Text that can define macros from outside the spec (%include, %{load:}, Lua, a shell call): nothing is certain then. */
 const DEFINES_FROM_OUTSIDE = /%include\b|%\{?load\b|%\{?lua\b|%\(/;
 
