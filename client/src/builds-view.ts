@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BuildResult, ComponentBuild } from './requests';
+import type { BuildChrootState, BuildResult, ComponentBuild } from './requests';
 
 const ICON: Record<ComponentBuild['status'], string> = { built: 'pass', reused: 'history', failed: 'error', kept: 'circle-outline', skipped: 'dash' };
 const STATE_KEY = 'gitoverlay.builds';
@@ -19,7 +19,12 @@ export class BuildItem extends vscode.TreeItem {
 }
 
 /** A build the view shows: running (with its cancel), or finished (with its result and when). */
-type Entry = { running: true; started: number; components: string[]; cancel: () => void } | { running: false; finished: number; result: BuildResult };
+type Entry =
+  | { running: true; started: number; components: string[]; cancel: () => void; chroots: Map<string, BuildChrootState> }
+  | { running: false; finished: number; result: BuildResult };
+
+/** Codicons for Copr's states. */
+const STATE_ICON: Record<string, string> = { succeeded: 'pass', failed: 'error', canceled: 'circle-slash', running: 'loading~spin', pending: 'clock', importing: 'cloud-upload', starting: 'clock', skipped: 'dash', forked: 'repo-forked' };
 
 const open = (p: string): vscode.Command => ({ command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(p)] });
 const clock = (t: number): string => new Date(t).toLocaleTimeString();
@@ -54,7 +59,14 @@ export class BuildsView implements vscode.TreeDataProvider<BuildItem> {
       const label = vscode.workspace.asRelativePath(file);
       if (e.running) {
         const what = e.components.length ? e.components.join(', ') : 'all components';
-        const row = new BuildItem(label, [], `building ${what}… (since ${clock(e.started)})`, 'loading~spin');
+        // A remote build: each component × chroot as Copr reports it, updated live.
+        const live = [...e.chroots.values()].map((c) => {
+          const r = new BuildItem(`${c.component} · ${c.chroot}`, [], `${c.state} (build ${c.buildId})`, STATE_ICON[c.state] ?? 'circle-outline');
+          r.tooltip = c.resultUrl ? `${c.resultUrl}/builder-live.log.gz` : undefined;
+          if (c.resultUrl && c.state === 'failed') r.command = { command: 'vscode.open', title: 'Open log', arguments: [vscode.Uri.parse(`${c.resultUrl}/builder-live.log.gz`)] };
+          return r;
+        });
+        const row = new BuildItem(label, live, `building ${what}… (since ${clock(e.started)})`, 'loading~spin');
         row.contextValue = 'gitoverlay.build.running';
         row.tooltip = `Building ${what} of ${file}. Cancel from here or from the progress notification.`;
         row.file = file;
@@ -85,6 +97,12 @@ export class BuildsView implements vscode.TreeDataProvider<BuildItem> {
       }),
       ...(c.error ? [new BuildItem(c.error, [], undefined, 'warning')] : []),
       ...(c.pendingArches.length ? [new BuildItem(`pending: ${c.pendingArches.join(', ')}`, [], undefined, 'clock')] : []),
+      ...Object.entries(c.chroots ?? {}).map(([chroot, x]) => {
+        const row = new BuildItem(chroot, [], `${x.state}${x.buildId ? ` (Copr build ${x.buildId})` : ''}`, STATE_ICON[x.state] ?? 'circle-outline');
+        row.tooltip = [x.resultUrl && `results: ${x.resultUrl}`, x.repoUrl && `repository: ${x.repoUrl}`].filter(Boolean).join('\n') || undefined;
+        if (x.state === 'failed' && x.resultUrl) row.command = { command: 'vscode.open', title: 'Open log', arguments: [vscode.Uri.parse(`${x.resultUrl}/builder-live.log.gz`)] };
+        return row;
+      }),
     ];
     const node = new BuildItem(c.name, children, `${c.status} ${c.nevr}`, ICON[c.status], c.log ? open(c.log) : undefined);
     node.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
@@ -97,8 +115,22 @@ export class BuildsView implements vscode.TreeDataProvider<BuildItem> {
 
   /** A build starts: the row shows it running, with its cancel. */
   start(file: string, components: string[], cancel: () => void): void {
-    this.entries.set(file, { running: true, started: Date.now(), components, cancel });
+    this.entries.set(file, { running: true, started: Date.now(), components, cancel, chroots: new Map() });
     this.changed.fire();
+  }
+
+  /** A remote build's component × chroot changed state (the server's gitoverlay/buildChroot). */
+  chroot(s: BuildChrootState): void {
+    const e = this.entries.get(s.file);
+    if (!e?.running) return;
+    e.chroots.set(`${s.component}\0${s.chroot}`, s);
+    this.changed.fire();
+  }
+
+  /** The component × chroot states of a running build (the end-to-end tests read them). */
+  liveChroots(file: string): BuildChrootState[] {
+    const e = this.entries.get(file);
+    return e?.running ? [...e.chroots.values()] : [];
   }
 
   cancel(file: string): void {

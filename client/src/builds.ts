@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { BuildsView } from './builds-view';
-import { failed, request, type BuildResult, type RequestResult } from './requests';
+import { failed, onNotification, request, type BuildResult, type RequestResult } from './requests';
 import { showSummary } from './notify-user';
 import { buildSummary } from './summaries';
 import { refusedUntrusted } from './trust';
@@ -64,14 +64,14 @@ class BuildTaskProvider implements vscode.TaskProvider {
 }
 
 /** Runs a build from the editor: the view shows it running, with its cancel; the result replaces it. */
-async function runBuild(client: LanguageClient, view: BuildsView, uri: vscode.Uri, components: string[]): Promise<BuildResult | undefined> {
+async function runBuild(client: LanguageClient, view: BuildsView, uri: vscode.Uri, components: string[], choice: BackendChoice = {}): Promise<BuildResult | undefined> {
   const file = uri.fsPath;
   const previous = view.results.get(file);
   const previousAt = view.finishedAt(file);
   const cancel = new vscode.CancellationTokenSource();
   view.start(file, components, () => cancel.cancel());
   try {
-    const r = (await client.sendRequest('gitoverlay/build', { uri: uri.toString(), components }, cancel.token)) as BuildResult | { error: string };
+    const r = (await client.sendRequest('gitoverlay/build', { uri: uri.toString(), components, ...choice }, cancel.token)) as BuildResult | { error: string };
     if (failed(r)) {
       view.abandon(file, previous, previousAt);
       void vscode.window.showErrorMessage(`gitoverlay: ${cancel.token.isCancellationRequested ? 'build cancelled' : r.error}`);
@@ -101,6 +101,30 @@ async function loadLastBuild(view: BuildsView, u: vscode.Uri, onlyIfUnknown = fa
   }
 }
 
+type BackendChoice = { backend?: string; copr?: string };
+
+/** The build backend for this build, the settings' preselected; a Copr project asked for when none is set. */
+async function pickBackend(): Promise<BackendChoice | undefined> {
+  const config = vscode.workspace.getConfiguration('gitoverlay.build');
+  const current = config.get<string>('backend', 'auto');
+  const project = config.get<string>('copr.project', '');
+  const items = [
+    { label: 'Default', backend: undefined, description: current === 'auto' ? 'mock when installed, else local' : current },
+    { label: 'local', backend: 'local', description: 'rpmbuild --nodeps on this machine (in bwrap when installed)' },
+    { label: 'mock', backend: 'mock', description: 'each SRPM rebuilt in a mock chroot (needs mock)' },
+    { label: 'copr', backend: 'copr', description: project ? `on Copr: ${project} (every architecture, x86_64 first)` : 'on Copr (asks for the project)' },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: 'gitoverlay: build where?' });
+  if (!pick) return undefined;
+  if (pick.backend !== 'copr' || project) return pick.backend ? { backend: pick.backend } : {};
+  const given = await vscode.window.showInputBox({
+    title: 'gitoverlay: Copr project',
+    prompt: 'owner/project (created when missing; credentials from ~/.config/copr)',
+    validateInput: (v) => (/^@?[\w.-]+\/[\w.+-]+$/.test(v) ? undefined : 'owner/project'),
+  });
+  return given ? { backend: 'copr', copr: given } : undefined;
+}
+
 const RPM_SCHEME = 'gitoverlay-rpm';
 
 export function registerBuilds(context: vscode.ExtensionContext, client: LanguageClient): BuildsView {
@@ -112,6 +136,7 @@ export function registerBuilds(context: vscode.ExtensionContext, client: Languag
   // Builds made while the window was closed (CLI, tasks) show up too.
   void vscode.workspace.findFiles('**/.gitoverlay/last-build.json', '**/node_modules/**', 50).then((found) => found.forEach((u) => void loadLastBuild(view, u, true)));
   context.subscriptions.push(
+    onNotification(client, 'gitoverlay/buildChroot', (p) => view.chroot(p)),
     watcher,
     vscode.window.registerTreeDataProvider('gitoverlay.builds', view),
     vscode.tasks.registerTaskProvider('gitoverlay', new BuildTaskProvider(cli, client)),
@@ -129,7 +154,10 @@ export function registerBuilds(context: vscode.ExtensionContext, client: Languag
         if (!pick) return;
         chosen = pick.all ? [] : [pick.label];
       }
-      return runBuild(client, view, uri, chosen);
+      // Where it builds: asked when the command is run from the palette (given components: a rebuild, the settings' backend).
+      const choice = components ? {} : await pickBackend();
+      if (!choice) return;
+      return runBuild(client, view, uri, chosen, choice);
     }),
     vscode.commands.registerCommand('gitoverlay.cancelBuild', (item?: { file?: string }) => {
       if (item?.file) view.cancel(item.file);

@@ -17,3 +17,8 @@ export function request<M extends RequestMethod>(
 export function notify<M extends keyof Notifications>(client: LanguageClient, method: M, ...params: Notifications[M] extends undefined ? [] : [Notifications[M]]): Promise<void> {
   return client.sendNotification(method, params[0]);
 }
+
+/** Listens to one of the server's notifications, typed by its method. */
+export function onNotification<M extends keyof Notifications>(client: LanguageClient, method: M, handler: (params: Notifications[M]) => void): { dispose(): void } {
+  return client.onNotification(method, handler);
+}

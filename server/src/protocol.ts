@@ -32,6 +32,17 @@ export interface ResolvedComponent {
   warnings: string[];
 }
 
+/** One component × chroot of a remote build, as the Builds view shows it while the build runs. */
+export interface BuildChrootState {
+  /** The overlay file being built. */
+  file: string;
+  component: string;
+  chroot: string;
+  state: string;
+  buildId: number;
+  resultUrl: string | null;
+}
+
 /** Method → [parameters, result]. */
 export interface Requests {
   /** The Buildroot view and preview: modules (with why each is there) and RPMs per expansion. */
@@ -43,7 +54,8 @@ export interface Requests {
   'gitoverlay/buildableModules': [undefined, string[]];
   /** The component names of an overlay (open or on disk). */
   'gitoverlay/overlayComponents': [{ uri: string }, string[]];
-  'gitoverlay/build': [{ uri: string; components?: string[] }, Answer<BuildResult>];
+  /** `backend` and `copr` (owner/project) override the gitoverlay.build.* settings for this build. */
+  'gitoverlay/build': [{ uri: string; components?: string[]; backend?: string; copr?: string }, Answer<BuildResult>];
   'gitoverlay/revertCandidates': [{ uri: string }, Answer<RevertCandidate[]>];
   'gitoverlay/revertPreview': [{ uri: string; commit: string }, Answer<RevertPreview>];
   'gitoverlay/revertApply': [{ uri: string; commit: string; bumpOnCollision?: boolean; allowCollision?: boolean }, Answer<ApplyResult>];
@@ -69,6 +81,8 @@ export interface Notifications {
   'gitoverlay/trust': { trusted: boolean };
   /** HEAD moved or a spec was saved: cached history walks are stale. */
   'gitoverlay/historyChanged': undefined;
+  /** Server → client, during a remote (Copr) build: one component's state on one chroot changed. */
+  'gitoverlay/buildChroot': BuildChrootState;
 }
 
 /** What each request's parameters must look like (`?` optional), checked by the server on arrival. */
@@ -78,7 +92,7 @@ export const PARAMS: { [M in RequestMethod]: Record<string, ParamType> | null } 
   'gitoverlay/preview': { uri: 'string', kind: 'string', index: 'number?' },
   'gitoverlay/buildableModules': null,
   'gitoverlay/overlayComponents': { uri: 'string' },
-  'gitoverlay/build': { uri: 'string', components: 'string[]?' },
+  'gitoverlay/build': { uri: 'string', components: 'string[]?', backend: 'string?', copr: 'string?' },
   'gitoverlay/revertCandidates': { uri: 'string' },
   'gitoverlay/revertPreview': { uri: 'string', commit: 'string' },
   'gitoverlay/revertApply': { uri: 'string', commit: 'string', bumpOnCollision: 'boolean?', allowCollision: 'boolean?' },

@@ -4,7 +4,7 @@ import { buildSummary, resolveSummary } from '../../client/src/summaries';
 import type { BuildResult } from '../../server/src/protocol';
 
 const component = (name: string, status: BuildResult['components'][number]['status'], error?: string) => ({ name, nevr: `${name}-1-1`, status, log: `/out/logs/${name}.log`, files: [], error, pendingArches: [] });
-const result = (components: BuildResult['components'], ok = true): BuildResult => ({ repo: '/out/repo', partial: null, arch: 'x86_64', sandbox: 'bwrap', components, ok });
+const result = (components: BuildResult['components'], ok = true): BuildResult => ({ repo: '/out/repo', partial: null, arch: 'x86_64', sandbox: 'bwrap', backend: 'local', components, ok });
 
 test('a one-component rebuild says one was built and two kept, not "built 3"', () => {
   const s = buildSummary(result([component('a', 'built'), component('b', 'kept'), component('c', 'kept')]));

@@ -4,11 +4,14 @@ import { parseArgs } from 'node:util';
 import { buildOverlay, type BuildResult } from '../core/build/build';
 import { buildModule, ModuleBuildError } from '../core/build/module';
 import { OverlayError } from '../core/overlay/resolve';
+import { CoprError } from '../core/copr/client';
+import { CoprConfigError } from '../core/copr/config';
 import { InputError } from './autospec';
 import { loadYamlInput } from './input';
 import { UsageError, type CommandResult } from './usage';
 
-export const BUILD_USAGE = `usage: gitoverlay build [--jobs N] [--out DIR] [--component NAME]... [--dist .fc41] [--offline] [--no-sandbox] FILE
+export const BUILD_USAGE = `usage: gitoverlay build [--backend local|mock|copr] [--copr OWNER/PROJECT] [--chroot NAME]... [--jobs N]
+                        [--out DIR] [--component NAME]... [--dist .fc41] [--offline] [--no-sandbox] FILE
   FILE              an overlay, or a modulemd v2 stream document (components built from their dist-git
                     'repository' at 'ref' in buildorder/buildafter batches; modules.yaml added)
   --jobs N          components of one batch built at once (default 1); srpmroot ones first
@@ -18,7 +21,15 @@ export const BUILD_USAGE = `usage: gitoverlay build [--jobs N] [--out DIR] [--co
   --dist D          %{dist} (default .fc41)
   --offline         do not git fetch the mirrors first (only missing refs are fetched)
   --no-sandbox      run rpmbuild directly even when bwrap is installed
-rpmbuild runs with --nodeps (BuildRequires cannot be checked here), in bwrap without network when installed.
+  --backend B       local: rpmbuild --nodeps here (in bwrap without network when installed); mock: each
+                    SRPM rebuilt in a mock chroot; copr: built on Copr (default: mock when installed, else local)
+  --copr O/P        the Copr project (created when missing); credentials from ~/.config/copr ([copr-cli])
+  --chroot NAME     a Copr chroot (repeatable; default fedora-N-<this arch> and fedora-N-aarch64 from --dist):
+                    every batch on the x86_64 one first, the others once it succeeded
+  --copr-config F   copr-cli's configuration file instead of ~/.config/copr
+  --poll SECONDS    how often Copr is asked for build states (default 10)
+A Copr run is recorded in DIR.copr.json: run the same command again after an interruption and it
+continues the same builds instead of submitting them twice. Ctrl+C cancels them on Copr.
 Exit 1 when a component failed, 2 on a usage or input error.`;
 
 /**
@@ -60,7 +71,15 @@ export function summary(result: BuildResult): string {
     `built for ${result.arch}${pending.length ? `; pending (not buildable on this host): ${pending.join(', ')}` : ' (every package is noarch or host-arch only)'}`,
   );
   if ('nsvca' in result) lines.push(`module: ${String(result.nsvca)}${result.ok ? ' (modules.yaml in the repository)' : ''}`);
-  lines.push(`sandbox: ${result.sandbox === 'bwrap' ? 'bwrap (no network)' : 'none'}; rpmbuild --nodeps (BuildRequires not checked)`);
+  for (const c of result.components) {
+    for (const [chroot, r] of Object.entries(c.chroots ?? {})) lines.push(`  ${c.name} ${chroot}: ${r.state}${r.buildId ? ` (build ${r.buildId})` : ''}${r.state === 'failed' && r.resultUrl ? ` log: ${r.resultUrl}/builder-live.log.gz` : ''}`);
+  }
+  const repos = new Map<string, string>();
+  for (const c of result.components) for (const [chroot, r] of Object.entries(c.chroots ?? {})) if (r.repoUrl) repos.set(chroot, r.repoUrl);
+  for (const [chroot, url] of repos) lines.push(`copr repository ${chroot}: ${url}`);
+  if (result.backend === 'copr') lines.push(`backend: copr (packages built on Copr; the ${result.arch === 'x86_64' ? 'x86_64' : 'primary'} chroot's downloaded into the repository)`);
+  else if (result.backend === 'mock') lines.push('backend: mock');
+  else lines.push(`sandbox: ${result.sandbox === 'bwrap' ? 'bwrap (no network)' : 'none'}; rpmbuild --nodeps (BuildRequires not checked)`);
   if (result.ok) lines.push(`repository: ${result.repo}`);
   else lines.push(`FAILED: ${result.repo ? `${result.repo} is unchanged` : 'no repository yet'}; successful results in ${result.partial}`);
   return lines.join('\n') + '\n';
@@ -78,6 +97,11 @@ export async function runBuild(argv: string[], io: { progress?: (line: string) =
       offline: { type: 'boolean' },
       'no-sandbox': { type: 'boolean' },
       json: { type: 'boolean' },
+      backend: { type: 'string' },
+      copr: { type: 'string' },
+      chroot: { type: 'string', multiple: true },
+      'copr-config': { type: 'string' },
+      poll: { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -86,6 +110,11 @@ export async function runBuild(argv: string[], io: { progress?: (line: string) =
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs wants a positive integer, not '${values.jobs}'`, BUILD_USAGE);
   if (values.dist !== undefined && !/^[\w.+~^]*$/.test(values.dist))
     throw new UsageError(`--dist '${values.dist}' has characters a Release cannot have`, BUILD_USAGE);
+  const backend = values.backend ?? (values.copr ? 'copr' : undefined);
+  if (backend !== undefined && backend !== 'local' && backend !== 'mock' && backend !== 'copr') throw new UsageError(`--backend is local, mock or copr, not '${backend}'`, BUILD_USAGE);
+  if (backend === 'copr' && !values.copr) throw new UsageError('--backend copr needs --copr OWNER/PROJECT', BUILD_USAGE);
+  const poll = values.poll === undefined ? undefined : Number(values.poll);
+  if (poll !== undefined && !(poll > 0)) throw new UsageError(`--poll wants a number of seconds, not '${values.poll}'`, BUILD_USAGE);
   const path = resolve(positionals[0]);
   const overlay = await loadYamlInput(path);
   const progress = io.progress ?? ((line: string) => process.stderr.write(line + '\n'));
@@ -110,11 +139,15 @@ export async function runBuild(argv: string[], io: { progress?: (line: string) =
       dist: values.dist,
       fetch: !values.offline,
       sandbox: values['no-sandbox'] ? 'none' : 'auto',
+      backend,
+      copr: values.copr ? { project: values.copr, chroots: values.chroot, config: values['copr-config'], pollMs: poll !== undefined ? poll * 1000 : undefined } : undefined,
       signal,
       onProgress: progress,
     });
   } catch (err) {
     if (err instanceof Error && err.name === 'AbortError') return { code: 130, stderr: 'gitoverlay: build cancelled; the repository is unchanged\n' };
+    // Copr refused or could not be reached, or its credentials are missing: not a usage error.
+    if (err instanceof CoprError || err instanceof CoprConfigError) return { code: 1, stderr: `gitoverlay: ${err.message}\n` };
     if (err instanceof OverlayError || err instanceof ModuleBuildError) throw new InputError(`${positionals[0]}: ${err.message}`);
     if (err instanceof Error && err.message.startsWith('no component named')) throw new InputError(err.message);
     throw err;

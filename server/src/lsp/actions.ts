@@ -11,6 +11,7 @@ import { previewRevert } from '../core/revert/preview';
 import { componentViews } from '../core/rules/overlay/model';
 import { UntrustedError } from './autospec';
 import type { Trust } from './trust';
+import type { BuildChrootState } from '../protocol';
 
 /**
  * Builds and reverts for the editor: they run programs, so never in an untrusted workspace; builds
@@ -19,7 +20,13 @@ import type { Trust } from './trust';
 export class ActionService {
   allowFile = false;
   /** gitoverlay.build.* settings: the repository directory, components built at once, %{dist}. */
-  buildSettings: { out?: string; jobs: number; dist: string } = { jobs: 1, dist: '.fc41' };
+  buildSettings: {
+    out?: string;
+    jobs: number;
+    dist: string;
+    backend: 'auto' | 'local' | 'mock' | 'copr';
+    copr: { project: string; chroots: string[]; config: string; pollSeconds: number };
+  } = { jobs: 1, dist: '.fc41', backend: 'auto', copr: { project: '', chroots: [], config: '', pollSeconds: 10 } };
 
   constructor(
     private readonly connection: Connection,
@@ -35,8 +42,13 @@ export class ActionService {
   }
 
   /** A build; cancelled from its progress notification or by the request's own cancellation (the Builds view). */
-  async build(path: string, overlay: unknown, components?: string[], token?: CancellationToken): Promise<BuildResult> {
+  async build(path: string, overlay: unknown, components?: string[], token?: CancellationToken, choice: { backend?: string; copr?: string } = {}): Promise<BuildResult> {
     this.guard('build', 'git or rpmbuild');
+    const b = this.buildSettings;
+    const backend = choice.backend ?? (b.backend === 'auto' ? undefined : b.backend);
+    if (backend !== undefined && backend !== 'local' && backend !== 'mock' && backend !== 'copr') throw new Error(`unknown build backend '${backend}'`);
+    const project = choice.copr ?? b.copr.project;
+    if (backend === 'copr' && !project) throw new Error('a Copr build needs a project: set gitoverlay.build.copr.project (owner/project)');
     const progress = await this.connection.window.createWorkDoneProgress();
     const abort = new AbortController();
     progress.begin('gitoverlay: building', undefined, path, true);
@@ -49,6 +61,18 @@ export class ActionService {
         out: this.buildSettings.out ? resolve(dirname(path), this.buildSettings.out) : undefined,
         jobs: this.buildSettings.jobs,
         dist: this.buildSettings.dist,
+        backend,
+        copr:
+          backend === 'copr'
+            ? {
+                project,
+                chroots: b.copr.chroots.length ? b.copr.chroots : undefined,
+                config: b.copr.config || undefined,
+                pollMs: b.copr.pollSeconds * 1000,
+                onChroot: (component, c, buildId) =>
+                  void this.connection.sendNotification('gitoverlay/buildChroot', { file: path, component, chroot: c.name, state: c.state, buildId, resultUrl: c.result_url } satisfies BuildChrootState),
+              }
+            : undefined,
         signal: abort.signal,
         onProgress: (line) => {
           progress.report(line);

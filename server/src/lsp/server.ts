@@ -59,7 +59,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     ctx.overlays.allowFile = s.allowFileUrls;
     ctx.actions.allowFile = s.allowFileUrls;
-    ctx.actions.buildSettings = { out: s.buildOutDir || undefined, jobs: s.buildJobs, dist: s.buildDist };
+    ctx.actions.buildSettings = {
+      out: s.buildOutDir || undefined,
+      jobs: s.buildJobs,
+      dist: s.buildDist,
+      backend: s.buildBackend,
+      copr: { project: s.coprProject, chroots: s.coprChroots, config: s.coprConfig, pollSeconds: s.coprPollSeconds },
+    };
     buildroots.configure({ moduleRepos: s.moduleRepos, defaultsDirs: s.defaultsDirs, platform: s.platform });
     pipeline.configure(s.enable, s.strictUnknownKeys);
   };

@@ -15,6 +15,13 @@ export interface Settings {
   buildOutDir: string;
   buildJobs: number;
   buildDist: string;
+  /** gitoverlay.build.backend: `auto` (mock when installed, else local), local, mock, copr. */
+  buildBackend: 'auto' | 'local' | 'mock' | 'copr';
+  /** gitoverlay.build.copr.*: the project (owner/project), chroots, copr-cli's config file, poll interval. */
+  coprProject: string;
+  coprChroots: string[];
+  coprConfig: string;
+  coprPollSeconds: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -28,6 +35,11 @@ export const DEFAULT_SETTINGS: Settings = {
   buildOutDir: '',
   buildJobs: 1,
   buildDist: '.fc41',
+  buildBackend: 'auto',
+  coprProject: '',
+  coprChroots: [],
+  coprConfig: '',
+  coprPollSeconds: 10,
 };
 
 /**
@@ -38,6 +50,7 @@ export function readSettings(raw: unknown, folder?: string): Settings {
   const s = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const autospec = (typeof s.autospec === 'object' && s.autospec !== null ? s.autospec : {}) as Record<string, unknown>;
   const build = (typeof s.build === 'object' && s.build !== null ? s.build : {}) as Record<string, unknown>;
+  const copr = (typeof build.copr === 'object' && build.copr !== null ? build.copr : {}) as Record<string, unknown>;
   const paths = (v: unknown): string[] =>
     Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').map((x) => (folder && !x.startsWith('/') ? `${folder}/${x}` : x)) : [];
   return {
@@ -51,5 +64,10 @@ export function readSettings(raw: unknown, folder?: string): Settings {
     buildOutDir: typeof build.outDir === 'string' ? build.outDir : '',
     buildJobs: typeof build.jobs === 'number' && Number.isInteger(build.jobs) && build.jobs >= 1 ? build.jobs : 1,
     buildDist: typeof build.dist === 'string' && /^[A-Za-z0-9._+~-]*$/.test(build.dist) ? build.dist : '.fc41',
+    buildBackend: build.backend === 'local' || build.backend === 'mock' || build.backend === 'copr' ? build.backend : 'auto',
+    coprProject: typeof copr.project === 'string' ? copr.project : '',
+    coprChroots: Array.isArray(copr.chroots) ? copr.chroots.filter((x): x is string => typeof x === 'string') : [],
+    coprConfig: typeof copr.config === 'string' ? copr.config : '',
+    coprPollSeconds: typeof copr.pollSeconds === 'number' && copr.pollSeconds > 0 ? copr.pollSeconds : 10,
   };
 }

@@ -1,8 +1,9 @@
 import type { WriteStream } from 'node:fs';
 import type { ResolvedComponent } from '../overlay/resolve';
 import { localBackend } from './backends/local';
+import { mockBackend } from './backends/mock';
 import type { Ctx } from './context';
-import type { RawComponent } from './plan';
+import type { PlannedComponent, RawComponent } from './plan';
 import type { StateEntry } from './state';
 
 /**
@@ -16,6 +17,24 @@ export interface Built {
   files: string[];
   /** Architectures this host could not build for this component (not noarch-only). */
   pendingArches: string[];
+  /** A remote backend's builds per chroot (Copr): state, build id, where its results and log are. */
+  chroots?: Record<string, ChrootResult>;
+}
+
+export interface ChrootResult {
+  state: string;
+  buildId: number | null;
+  /** The chroot's result directory (its builder-live.log beside the packages). */
+  resultUrl: string | null;
+  /** The project's repository for that chroot. */
+  repoUrl: string | null;
+}
+
+/** A component a plan-level backend builds: what the executor planned, its cache key, its number in the run. */
+export interface RemoteItem {
+  planned: PlannedComponent;
+  key: string;
+  n: number;
 }
 
 export interface Backend {
@@ -25,6 +44,12 @@ export interface Backend {
    */
   build(ctx: Ctx, c: ResolvedComponent, raw: RawComponent, log: WriteStream): Promise<Built>;
   /**
+   * A backend that orders builds itself (Copr's batches) takes the whole run at once instead: the
+   * components to build, batch by batch; each one's result or error. Its packages end up in
+   * `<ctx.newDir>/<name>/` as with `build`.
+   */
+  buildAll?(ctx: Ctx, batches: RemoteItem[][], progress: (line: string) => void): Promise<Map<string, Built | { error: string; chroots?: Record<string, ChrootResult> }>>;
+  /**
    * Makes the srpmroot components built (or reused) in this run available to every later build of
    * the run: rdgo installs their packages into every later chroot.
    */
@@ -33,6 +58,7 @@ export interface Backend {
 
 export const BACKENDS = {
   local: localBackend,
+  mock: mockBackend,
 } as const satisfies Record<string, Backend>;
 
 export type BackendName = keyof typeof BACKENDS;

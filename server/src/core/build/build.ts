@@ -2,7 +2,11 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { run } from '../git/exec';
 import { resolveOverlay } from '../overlay/resolve';
-import { BACKENDS } from './backend';
+import { BACKENDS, type Backend } from './backend';
+import { coprBackend } from './backends/copr';
+import { defaultChroots, validChroot } from '../copr/batches';
+import { readCoprConfig } from '../copr/config';
+import { runStateFile } from '../copr/run-state';
 import { compose } from './compose';
 import { makeCtx } from './context';
 import { execute } from './executor';
@@ -10,7 +14,7 @@ import { exists } from './fs';
 import { planOverlay } from './plan';
 import { which } from './proc';
 import { readState, takeLock } from './state';
-import type { BuildOptions, BuildResult } from './types';
+import type { BackendChoice, BuildOptions, BuildResult } from './types';
 import { excludeFromGit } from '../git/exclude';
 
 /**
@@ -38,9 +42,12 @@ export async function buildOverlay(overlayPath: string, overlay: unknown, option
   const cacheDir = options.cacheDir ?? join(overlayDir, '.gitoverlay', 'mirrors');
   const bwrap = options.sandbox === 'none' ? null : which('bwrap');
   const arch = (await run('rpm', ['--eval', '%_arch'], { signal })).stdout.toString().trim();
-  const ctx = makeCtx({ overlayDir, cacheDir, out, dist, bwrap, arch, signal });
+  const choice = options.backend ?? (which('mock') ? 'mock' : 'local');
+  const ctx = makeCtx({ overlayDir, cacheDir, out, dist, bwrap, arch, signal, backend: choice });
+  const backend = await chooseBackend(choice, options, out, dist, arch);
+  progress(`backend: ${describeBackend(choice, options)}`);
   // What the build writes beside a dist-git or overlay checkout never shows up as untracked files.
-  await excludeFromGit(overlayDir, [out, `${out}.new`, `${out}.old`, `${out}.partial`, `${out}.work`, join(overlayDir, '.gitoverlay')], signal);
+  await excludeFromGit(overlayDir, [out, `${out}.new`, `${out}.old`, `${out}.partial`, `${out}.work`, `${out}.copr.json`, join(overlayDir, '.gitoverlay')], signal);
 
   const resolution = await resolveOverlay(overlayPath, overlay, {
     allowFile: options.allowFile ?? false,
@@ -68,7 +75,7 @@ export async function buildOverlay(overlayPath: string, overlay: unknown, option
 
   let executed;
   try {
-    executed = await execute(ctx, plan, BACKENDS.local, { jobs: options.jobs ?? 1, progress, previous, partial });
+    executed = await execute(ctx, plan, backend, { jobs: options.jobs ?? 1, progress, previous, partial });
   } catch (err) {
     // Cancelled (or an internal fault): the previous repository stays as it was.
     await rm(ctx.newDir, { recursive: true, force: true });
@@ -82,4 +89,35 @@ export async function buildOverlay(overlayPath: string, overlay: unknown, option
   } finally {
     await lock.release();
   }
+}
+
+/** The backend a run uses: copr with its credentials read now (a missing token fails before anything is built). */
+async function chooseBackend(choice: BackendChoice, options: BuildOptions, out: string, dist: string, arch: string): Promise<Backend> {
+  if (choice !== 'copr') {
+    if (choice === 'mock' && !which('mock')) throw new Error('the mock backend needs mock, which is not installed (dnf install mock); use --backend local');
+    const b = (BACKENDS as Record<string, Backend | undefined>)[choice];
+    if (!b) throw new Error(`no ${choice} backend in this build of gitoverlay`);
+    return b;
+  }
+  const c = options.copr;
+  const m = c ? /^(@?[A-Za-z0-9_.-]+)\/([A-Za-z0-9_.+-]+)$/.exec(c.project) : null;
+  if (!c || !m) throw new Error(`the copr backend needs a project as owner/project${c ? `, not '${c.project}'` : ''}`);
+  const chroots = c.chroots?.length ? c.chroots : defaultChroots(dist, arch);
+  const bad = chroots.filter((x) => !validChroot(x));
+  if (bad.length) throw new Error(`not a Copr chroot name: ${bad.join(', ')}`);
+  return coprBackend({
+    config: await readCoprConfig(c.config),
+    owner: m[1],
+    project: m[2],
+    chroots,
+    pollMs: c.pollMs ?? 10_000,
+    stateFile: runStateFile(out),
+    onChroot: c.onChroot,
+  });
+}
+
+function describeBackend(choice: BackendChoice, options: BuildOptions): string {
+  if (choice === 'copr') return `copr (${options.copr?.project}; the SRPMs are made here, the packages built on Copr)`;
+  if (choice === 'mock') return 'mock (each SRPM rebuilt in a mock chroot)';
+  return `local (rpmbuild --nodeps on this host${which('mock') ? '' : '; mock is not installed'})`;
 }

@@ -51,6 +51,7 @@ export async function compose(
       partial,
       arch,
       sandbox: ctx.sandbox,
+      backend: ctx.backend,
       components,
       ok,
     };
@@ -69,6 +70,7 @@ export async function compose(
     partial: null,
     arch,
     sandbox: ctx.sandbox,
+    backend: ctx.backend,
     components,
     ok,
   };

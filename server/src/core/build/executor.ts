@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Backend } from './backend';
+import type { Backend, RemoteItem } from './backend';
 import type { Ctx } from './context';
 import { exists, linkTree } from './fs';
 import { componentKey, type OverlayPlan } from './plan';
@@ -95,6 +95,11 @@ export async function execute(ctx: Ctx, plan: OverlayPlan, backend: Backend, opt
         return;
       }
     }
+    if (backend.buildAll) {
+      // A backend that takes whole batches (Copr): collected here, submitted below.
+      remote.set(name, { planned, key, n });
+      return;
+    }
     progress(`[${n}/${total}] building ${name} ...`);
     await mkdir(join(ctx.newDir, name), { recursive: true });
     // The spec rpmbuild reads, beside its log: rpmbuild's "error: line N" points into it.
@@ -125,6 +130,25 @@ export async function execute(ctx: Ctx, plan: OverlayPlan, backend: Backend, opt
     }
   };
 
+  const remote = new Map<string, RemoteItem>();
+  if (backend.buildAll) {
+    for (const batch of plan.batches) for (const name of batch) await handle(name);
+    const built = await backend.buildAll(
+      ctx,
+      plan.batches.map((batch) => batch.filter((name) => remote.has(name)).map((name) => remote.get(name)!)),
+      progress,
+    );
+    for (const [name, { key }] of remote) {
+      const r = built.get(name)!;
+      const logPath = join(ctx.newDir, name, 'build.log');
+      if ('error' in r) results.set(name, { name, nevr: plan.byName.get(name)!.c.nevr, status: 'failed', log: logPath, files: [], error: r.error, pendingArches: [], ...(r.chroots ? { chroots: r.chroots } : {}) });
+      else {
+        state.components[name] = { key, nevr: r.nevr, files: r.files, pendingArches: r.pendingArches, ...(r.chroots ? { chroots: r.chroots } : {}) };
+        results.set(name, { name, status: 'built', log: logPath, ...r });
+      }
+    }
+    return { components: plan.order.map((name) => results.get(name)!), state };
+  }
   for (const batch of plan.batches) {
     await pool(batch, options.jobs, handle);
     if (signal?.aborted) throw abortError();

@@ -12,6 +12,8 @@ export interface StateEntry {
   nevr: string;
   files: string[];
   pendingArches: string[];
+  /** Remote builds (Copr) per chroot. */
+  chroots?: Record<string, { state: string; buildId: number | null; resultUrl: string | null; repoUrl: string | null }>;
 }
 export interface BuildState {
   version: 1;

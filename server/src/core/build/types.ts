@@ -20,8 +20,29 @@ export interface BuildOptions {
   allowFile?: boolean;
   /** `auto` (bwrap when installed, the default) or `none`. */
   sandbox?: 'auto' | 'none';
+  /** Where packages are built: `local` (rpmbuild here), `mock`, `copr`; default mock when installed, else local. */
+  backend?: BackendChoice;
+  /** For the copr backend. */
+  copr?: CoprOptions;
+  /** For the mock backend: the chroot config (`-r`; `$arch` is the host's) instead of fedora-N-<arch> from %{dist}. */
+  mockChroot?: string;
   signal?: AbortSignal;
   onProgress?: (line: string) => void;
+}
+
+export type BackendChoice = 'local' | 'mock' | 'copr';
+
+export interface CoprOptions {
+  /** `owner/project` (a group: `@group/project`). */
+  project: string;
+  /** Chroots to build for; default from %{dist}: fedora-N-<host arch> then fedora-N-aarch64. */
+  chroots?: string[];
+  /** copr-cli's configuration file (default ~/.config/copr). */
+  config?: string;
+  /** How often build states are asked for (default 10 s). */
+  pollMs?: number;
+  /** Each component × chroot state as it changes. */
+  onChroot?: (component: string, chroot: { name: string; state: string; result_url: string | null }, buildId: number) => void;
 }
 
 export type BuildStatus = 'built' | 'reused' | 'failed' | 'kept' | 'skipped';
@@ -38,6 +59,8 @@ export interface ComponentBuild {
   error?: string;
   /** Architectures this host could not build for this component (not noarch-only). */
   pendingArches: string[];
+  /** Remote builds (Copr) per chroot: state, build id, result and repository URLs. */
+  chroots?: Record<string, { state: string; buildId: number | null; resultUrl: string | null; repoUrl: string | null }>;
 }
 
 export interface BuildResult {
@@ -47,6 +70,7 @@ export interface BuildResult {
   partial: string | null;
   arch: string;
   sandbox: 'bwrap' | 'none';
+  backend: BackendChoice;
   components: ComponentBuild[];
   ok: boolean;
 }

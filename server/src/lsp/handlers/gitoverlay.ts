@@ -67,7 +67,7 @@ export function registerGitoverlayHandlers(ctx: ServerContext): void {
     const a = pipeline.analysis(p.uri);
     if (!a || a.result.family !== 'overlay') throw new Error('not an overlay manifest');
     try {
-      return await actions.build(fsPath(p.uri), a.parsed.documents[0]?.value, p.components, token);
+      return await actions.build(fsPath(p.uri), a.parsed.documents[0]?.value, p.components, token, { backend: p.backend, copr: p.copr });
     } finally {
       // The build resolved the overlay again (and recorded it): the component lenses show that now.
       refreshLenses();

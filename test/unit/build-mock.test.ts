@@ -1,0 +1,386 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { BACKENDS } from '../../server/src/core/build/backend';
+import { mockArgs, mockAvailable, mockBackend, mockChroot, moduleEnableOf, type MockOptions } from '../../server/src/core/build/backends/mock';
+import type { BuildResult } from '../../server/src/core/build/build';
+import { compose } from '../../server/src/core/build/compose';
+import { makeCtx } from '../../server/src/core/build/context';
+import { execute } from '../../server/src/core/build/executor';
+import { planOverlay } from '../../server/src/core/build/plan';
+import { which } from '../../server/src/core/build/proc';
+import { ModuleIndex, readModuleText, streamsOfDocument } from '../../server/src/core/buildroot/index';
+import { textReport } from '../../server/src/core/buildroot/report';
+import { resolveModule, resolveNonModular } from '../../server/src/core/buildroot/resolve';
+import { resolveOverlay } from '../../server/src/core/overlay/resolve';
+import { parseYaml } from '../../server/src/core/yaml/parse';
+import { ROOT } from './helpers';
+
+process.env.GIT_CONFIG_GLOBAL = '/dev/null';
+process.env.GIT_CONFIG_NOSYSTEM = '1';
+// Decided before any test puts the fake mock on PATH.
+const MOCK = mockAvailable() ? which('mock') : null;
+
+type Action = 'store' | 'append' | 'store_const' | 'store_true' | 'store_false' | 'repo';
+/**
+ * mock's options as its parser declares them (argparse, `parse_known_args`): mock/py/mock.py,
+ * command_parse(), rpm-software-management/mock at 817875207de7d82c1d7402a50d3cbb3d4341fd6c
+ * (mock-6.7-1-34-g81787520). `nargs`: values taken; `dest`: what mockbuild/config.py's
+ * set_config_opts_per_cmdline() reads. Only the options gitoverlay may use, and their neighbours.
+ */
+const MOCK_OPTIONS: { flags: string[]; nargs: 0 | 1; dest: string; action: Action }[] = [
+  { flags: ['--rebuild'], nargs: 0, dest: 'mode', action: 'store_const' },
+  { flags: ['-r', '--root'], nargs: 1, dest: 'chroot', action: 'store' },
+  { flags: ['--resultdir'], nargs: 1, dest: 'resultdir', action: 'store' },
+  { flags: ['-a', '--addrepo'], nargs: 1, dest: 'repos', action: 'append' },
+  { flags: ['-D', '--define'], nargs: 1, dest: 'rpmmacros', action: 'append' },
+  { flags: ['--with'], nargs: 1, dest: 'rpmwith', action: 'append' },
+  { flags: ['--without'], nargs: 1, dest: 'rpmwithout', action: 'append' },
+  { flags: ['--enablerepo'], nargs: 1, dest: 'enable_disable_repos', action: 'repo' },
+  { flags: ['--disablerepo'], nargs: 1, dest: 'enable_disable_repos', action: 'repo' },
+  { flags: ['--config-opts'], nargs: 1, dest: 'cli_config_opts', action: 'append' },
+  { flags: ['--isolation'], nargs: 1, dest: 'isolation', action: 'store' },
+  { flags: ['-n', '--no-clean'], nargs: 0, dest: 'clean', action: 'store_false' },
+  { flags: ['--cleanup-after'], nargs: 0, dest: 'cleanup_after', action: 'store_true' },
+  { flags: ['-N', '--no-cleanup-after'], nargs: 0, dest: 'cleanup_after', action: 'store_false' },
+  { flags: ['--uniqueext'], nargs: 1, dest: 'uniqueext', action: 'store' },
+  { flags: ['-v', '--verbose'], nargs: 0, dest: 'verbose', action: 'store_const' },
+  { flags: ['-q', '--quiet'], nargs: 0, dest: 'verbose', action: 'store_const' },
+  { flags: ['--target'], nargs: 1, dest: 'rpmbuild_arch', action: 'store' },
+  { flags: ['--arch'], nargs: 1, dest: 'arch', action: 'store' },
+  { flags: ['--forcearch'], nargs: 1, dest: 'forcearch', action: 'store' },
+  { flags: ['--enable-network'], nargs: 0, dest: 'enable_network', action: 'store_true' },
+  { flags: ['--nocheck'], nargs: 0, dest: 'check', action: 'store_false' },
+  { flags: ['--additional-package'], nargs: 1, dest: 'additional_packages', action: 'append' },
+];
+/** config.py: the values `--isolation` takes (anything else: BadCmdline). */
+const ISOLATION = ['simple', 'nspawn', 'auto'];
+
+/** argv read as argparse reads it with that table (exact names, `--opt=value` too); throws where mock would. Self-contained: the fake mock embeds it. */
+function parseLikeMock(argv: string[], table: typeof MOCK_OPTIONS): { values: Record<string, string[]>; positionals: string[] } {
+  const values: Record<string, string[]> = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('-') || a === '-') {
+      positionals.push(a);
+      continue;
+    }
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    const o = table.find((t) => t.flags.includes(flag));
+    if (!o) throw new Error(`unrecognized option ${flag}`);
+    let v = 'true';
+    if (o.nargs === 1) {
+      if (eq > 0) v = a.slice(eq + 1);
+      else if (i + 1 < argv.length && !argv[i + 1].startsWith('-')) v = argv[++i];
+      else throw new Error(`argument ${flag}: expected one argument`);
+    } else if (eq > 0) throw new Error(`argument ${flag}: ignored explicit argument`);
+    if (o.action === 'append' || o.action === 'repo') (values[o.dest] ??= []).push(o.action === 'repo' ? `${flag} ${v}` : v);
+    else values[o.dest] = [o.action === 'store_const' || o.nargs === 0 ? flag : v];
+  }
+  return { values, positionals };
+}
+
+/** What set_config_opts_per_cmdline() makes of them: macros (with/without included) and --config-opts folded as mock folds them. Self-contained. */
+function mockConfig(p: { values: Record<string, string[]> }, isolation: string[]): { macros: Record<string, string>; opts: Record<string, unknown> } {
+  const macros: Record<string, string> = {};
+  const defs = [...(p.values.rpmmacros ?? [])];
+  for (const w of p.values.rpmwith ?? []) defs.push(`_with_${w.replace(/-/g, '_')} --with-${w}`);
+  for (const w of p.values.rpmwithout ?? []) defs.push(`_without_${w.replace(/-/g, '_')} --without-${w}`);
+  for (const d of defs) {
+    const m = /^(\S+) ([\s\S]+)$/.exec(d.trim());
+    if (!m) throw new Error(`Bad option for '--define' (${d}).  Use --define 'macro expr'`);
+    macros[m[1].startsWith('%') ? m[1] : `%${m[1]}`] = m[2];
+  }
+  const opts: Record<string, unknown> = {};
+  for (const kv of p.values.cli_config_opts ?? []) {
+    const at = kv.indexOf('=');
+    if (at < 0) throw new Error(`--config-opts ${kv}: no '='`);
+    const k = kv.slice(0, at);
+    const raw = kv.slice(at + 1);
+    const v: unknown = /^(true|True)$/.test(raw) ? true : /^(false|False)$/.test(raw) ? false : /^(none|None)$/.test(raw) ? null : /^[-+]?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+    if (!(k in opts)) opts[k] = v;
+    else if (Array.isArray(opts[k])) (opts[k] as unknown[]).push(v);
+    else opts[k] = v === '' ? [opts[k]] : [opts[k], v];
+  }
+  const iso = p.values.isolation?.[0];
+  if (iso !== undefined && !isolation.includes(iso)) throw new Error(`Bad option for '--isolation'. Unknown value: ${iso}`);
+  return { macros, opts };
+}
+
+const base: MockOptions = {
+  chroot: 'fedora-41-x86_64',
+  srpm: '/w/build.work/greet/SRPMS/greet-2.0-1.fc41.src.rpm',
+  resultdir: '/w/build.work/greet/mock-result',
+  dist: '.fc41',
+  defines: {},
+  with: [],
+  without: [],
+  repos: [],
+  packages: [],
+  modules: [],
+};
+
+/** Every argument is an option of the table with its arity, or the one SRPM; --rebuild is the mode. */
+function accepted(args: string[]): ReturnType<typeof mockConfig> & { p: ReturnType<typeof parseLikeMock> } {
+  const p = parseLikeMock(args, MOCK_OPTIONS);
+  assert.deepEqual(p.positionals, [args[args.length - 1]]);
+  assert.match(p.positionals[0], /^\/.*\.src\.rpm$/);
+  assert.deepEqual(p.values.mode, ['--rebuild']);
+  return { p, ...mockConfig(p, ISOLATION) };
+}
+
+describe('mock backend: the command line mock receives', () => {
+  test("a first batch's component: chroot, resultdir, its own root, %{dist}, defines, rpmwith/rpmwithout", () => {
+    const args = mockArgs({ ...base, defines: { _smp_mflags: '-j4', snapshot: '' }, with: ['docs'], without: ['check', 'tests-x'], uniqueext: 'gitoverlay-42-greet' });
+    assert.deepEqual(args, [
+      '-r', 'fedora-41-x86_64',
+      '--resultdir', '/w/build.work/greet/mock-result',
+      '--uniqueext', 'gitoverlay-42-greet',
+      '--cleanup-after',
+      '--define', 'dist .fc41',
+      '--define', '_smp_mflags -j4',
+      '--define', 'snapshot %{nil}',
+      '--with', 'docs',
+      '--without', 'check',
+      '--without', 'tests-x',
+      '--rebuild', '/w/build.work/greet/SRPMS/greet-2.0-1.fc41.src.rpm',
+    ]); // prettier-ignore
+    const { p, macros, opts } = accepted(args);
+    assert.deepEqual(macros, {
+      '%dist': '.fc41',
+      '%_smp_mflags': '-j4',
+      '%snapshot': '%{nil}',
+      '%_with_docs': '--with-docs',
+      '%_without_check': '--without-check',
+      '%_without_tests_x': '--without-tests-x',
+    });
+    assert.deepEqual(opts, {});
+    assert.deepEqual(p.values.cleanup_after, ['--cleanup-after']);
+    assert.equal(p.values.enable_network, undefined, 'no network in the chroot (mock: rpmbuild_networking False)');
+  });
+
+  test('a later batch: the srpmroot repository added, its packages installed', () => {
+    const args = mockArgs({ ...base, repos: ['/w/build.work/srpmroot-repo'], packages: ['hello-macros', 'hello-macros-devel'] });
+    assert.deepEqual(args.slice(args.indexOf('--addrepo'), -2), ['--addrepo', '/w/build.work/srpmroot-repo', '--additional-package', 'hello-macros', '--additional-package', 'hello-macros-devel']);
+    const { p } = accepted(args);
+    assert.deepEqual(p.values.repos, ['/w/build.work/srpmroot-repo']);
+    assert.deepEqual(p.values.additional_packages, ['hello-macros', 'hello-macros-devel']);
+  });
+
+  test("module_enable: a list as mock folds --config-opts (one stream needs the empty second value)", () => {
+    const one = mockArgs({ ...base, modules: ['nodejs:20'] });
+    assert.deepEqual(one.slice(one.indexOf('--config-opts'), -2), ['--config-opts', 'module_enable=nodejs:20', '--config-opts', 'module_enable=']);
+    assert.deepEqual(accepted(one).opts, { module_enable: ['nodejs:20'] });
+    const two = mockArgs({ ...base, modules: ['libuv:1', 'nodejs:20'] });
+    assert.deepEqual(two.slice(two.indexOf('--config-opts'), -2), ['--config-opts', 'module_enable=libuv:1', '--config-opts', 'module_enable=nodejs:20']);
+    assert.deepEqual(accepted(two).opts, { module_enable: ['libuv:1', 'nodejs:20'] });
+    // Why the empty value: given once, mock keeps a string, and `['module', 'enable'] + 'nodejs:20'` fails.
+    assert.deepEqual(mockConfig(parseLikeMock(['--config-opts', 'module_enable=nodejs:20'], MOCK_OPTIONS), ISOLATION).opts, { module_enable: 'nodejs:20' });
+  });
+
+  test('isolation, when asked, is one mock knows; everything together is still accepted', () => {
+    const args = mockArgs({ ...base, isolation: 'simple', uniqueext: 'x', defines: { a: 'b c' }, with: ['w'], without: ['o'], repos: ['/r'], packages: ['p'], modules: ['m:1', 'n:2'] });
+    assert.deepEqual(accepted(args).p.values.isolation, ['simple']);
+    assert.throws(() => mockArgs({ ...base, isolation: 'chroot' as 'simple' }), /--isolation chroot/);
+  });
+
+  test('values mock would refuse or misread are refused here', () => {
+    assert.throws(() => mockArgs({ ...base, with: ['-x'] }), /--with: "-x"/);
+    assert.throws(() => mockArgs({ ...base, defines: { 'bad name': '1' } }), /not a macro name/);
+    assert.throws(() => mockArgs({ ...base, modules: ['nodejs'] }), /not name:stream/);
+    assert.throws(() => mockArgs({ ...base, uniqueext: 'a/b' }), /--uniqueext/);
+    assert.throws(() => mockArgs({ ...base, chroot: '' }), /-r: ""/);
+    // What the table itself refuses (a check of the checker).
+    assert.throws(() => parseLikeMock(['--with', '-x'], MOCK_OPTIONS), /expected one argument/);
+    assert.throws(() => parseLikeMock(['--no-such'], MOCK_OPTIONS), /unrecognized/);
+    assert.throws(() => mockConfig(parseLikeMock(['--define', 'lonely'], MOCK_OPTIONS), ISOLATION), /Bad option for '--define'/);
+  });
+
+  test('the chroot: fedora-N-<arch> from %{dist}, or the override ($arch, a .cfg beside the overlay)', () => {
+    assert.equal(mockChroot('.fc41', 'x86_64'), 'fedora-41-x86_64');
+    assert.equal(mockChroot('.fc42', 'aarch64'), 'fedora-42-aarch64');
+    assert.equal(mockChroot('.module_f41+20250602150000+0a1b2c3d', 'x86_64'), 'fedora-41-x86_64');
+    assert.equal(mockChroot('.fc41', 'x86_64', 'fedora-41-$arch'), 'fedora-41-x86_64');
+    assert.equal(mockChroot('.fc41', 'ppc64le', 'centos-stream-9-${arch}'), 'centos-stream-9-ppc64le');
+    assert.equal(mockChroot('.fc41', 'x86_64', 'my.cfg', '/w'), '/w/my.cfg');
+    assert.equal(mockChroot('.fc41', 'x86_64', '/etc/mock/x.cfg', '/w'), '/etc/mock/x.cfg');
+    assert.throws(() => mockChroot('.el9', 'x86_64'), /no mock chroot is known for %\{dist\} \.el9/);
+    assert.equal(BACKENDS.mock, mockBackend);
+  });
+});
+
+// ---- module streams: the buildroot preview and the build use one resolution ----
+
+const mod = (name: string, s: string, req: string): string =>
+  `---\ndocument: modulemd\nversion: 2\ndata:\n  name: ${name}\n  stream: "${s}"\n  version: 1\n  context: c1\n  summary: s\n  description: d\n  license: {module: [MIT]}\n  dependencies:\n  - buildrequires: {platform: [f41]}\n    requires: {${req}}\n  artifacts:\n    rpms: [${name}-0:1-1.fc41.noarch]\n...\n`;
+
+describe('mock backend: module streams from the buildroot resolution', () => {
+  const idx = new ModuleIndex();
+  idx.addFile(readModuleText(mod('nodejs', '20', 'platform: [f41], libuv: [1]') + mod('libuv', '1', 'platform: [f41]') + mod('nodejs', '22', 'platform: [f41]'), 'repo.yaml'));
+
+  test('a module buildrequiring nodejs:20: what `gitoverlay buildroot` lists is what mock enables', () => {
+    const subject = `document: modulemd\nversion: 2\ndata:\n  name: app\n  stream: "1"\n  summary: s\n  description: d\n  license: {module: [MIT]}\n  dependencies:\n  - buildrequires: {platform: [f41], nodejs: ["20"]}\n`;
+    const r = resolveModule(parseYaml(subject).documents.flatMap((d) => streamsOfDocument(d, 'app.yaml')), idx, { platform: 'f41' });
+    assert.deepEqual(r.errors, []);
+    const enable = moduleEnableOf(r.expansions[0]);
+    assert.deepEqual(enable, ['libuv:1', 'nodejs:20']);
+    const listed = [...textReport(r.expansions).matchAll(/^ {4}(\S+):(\S+):\d+:\w+ /gm)].map((m) => `${m[1]}:${m[2]}`).filter((m) => !m.startsWith('platform:'));
+    assert.deepEqual(listed, enable);
+    assert.deepEqual(accepted(mockArgs({ ...base, modules: enable })).opts, { module_enable: enable });
+  });
+
+  test('an overlay: platform and default streams only (the chroot enables defaults itself); with none set, nothing to enable', () => {
+    assert.deepEqual(moduleEnableOf(resolveNonModular(idx, { platform: 'f41' }).expansions[0]), []);
+    assert.ok(!mockArgs(base).includes('--config-opts'));
+    // makeCtx's default: the overlay build has no module index, so no module_enable.
+    assert.deepEqual(makeCtx({ overlayDir: '/w', cacheDir: '/c', out: '/o', dist: '.fc41', bwrap: null, arch: 'x86_64' }).moduleEnable, []);
+  });
+});
+
+// ---- the backend itself, through the executor, on the example world ----
+
+const has = (tool: string): boolean => which(tool) !== null;
+const missing = ['rpmbuild', 'createrepo_c', 'rpm2archive'].filter((t) => !has(t));
+const EXPECTED = ['greet-2.0-1.20250602git70b5d4c.fc41', 'hello-macros-1.0.1-2.20250602gitaef9dcc.fc41', 'tools-1.1.0-2.20250602git314b91e.fc41'];
+
+/** buildOverlay's steps with the mock backend (build.ts picks the backend; this test does not go through it). */
+async function buildWorld(world: string, out: string, lines: string[]): Promise<BuildResult> {
+  const overlayPath = join(world, 'overlay.yml');
+  const overlay = parseYaml(readFileSync(overlayPath, 'utf8')).documents[0].value;
+  const cacheDir = join(world, '.gitoverlay', 'mirrors');
+  const arch = execFileSync('rpm', ['--eval', '%_arch'], { encoding: 'utf8' }).trim();
+  const ctx = makeCtx({ overlayDir: world, cacheDir, out, dist: '.fc41', bwrap: which('bwrap'), arch });
+  const resolution = await resolveOverlay(overlayPath, overlay, { allowFile: true, cacheDir, fetch: true });
+  const plan = planOverlay(overlayPath, overlay, resolution.components);
+  for (const d of [ctx.newDir, ctx.workDir]) {
+    rmSync(d, { recursive: true, force: true });
+    mkdirSync(d, { recursive: true });
+  }
+  const progress = (l: string): void => void lines.push(l);
+  const executed = await execute(ctx, plan, mockBackend, { jobs: 2, progress, previous: null, partial: null });
+  rmSync(ctx.workDir, { recursive: true, force: true });
+  return compose(ctx, executed.components, executed.state, progress);
+}
+
+/**
+ * A stand-in for mock, so the backend's plumbing runs here: it checks its argv against the table,
+ * records it, and does what the options ask without a chroot (rpmbuild --rebuild; an
+ * --additional-package found in an --addrepo repository is unpacked and its macros --load'ed).
+ */
+const FAKE_MOCK = `#!${process.execPath}
+const { spawnSync, execFileSync } = require('node:child_process');
+const fs = require('node:fs'), path = require('node:path'), os = require('node:os');
+${parseLikeMock.toString()}
+${mockConfig.toString()}
+const argv = process.argv.slice(2);
+fs.appendFileSync(process.env.FAKE_MOCK_RECORD, JSON.stringify(argv) + '\\n');
+let p, cfg;
+try { p = parseLikeMock(argv, ${JSON.stringify(MOCK_OPTIONS)}); cfg = mockConfig(p, ${JSON.stringify(ISOLATION)}); }
+catch (e) { console.error('ERROR: ' + e.message); process.exit(5); }
+const out = p.values.resultdir[0];
+fs.writeFileSync(path.join(out, 'state.log'), 'Start: build setup\\n');
+fs.writeFileSync(path.join(out, 'root.log'), 'fake root.log for ' + p.values.chroot[0] + '\\n');
+if (process.env.FAKE_MOCK_EXIT) process.exit(Number(process.env.FAKE_MOCK_EXIT));
+const top = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-mock-'));
+const args = ['--rebuild', '--nodeps', '--define', '_topdir ' + top];
+for (const [k, v] of Object.entries(cfg.macros)) args.push('--define', k.slice(1) + ' ' + v);
+for (const name of p.values.additional_packages || []) {
+  const hits = (p.values.repos || []).filter((r) => fs.existsSync(path.join(r, 'repodata/repomd.xml')))
+    .flatMap((r) => fs.readdirSync(r).filter((f) => f.endsWith('.rpm')).map((f) => path.join(r, f)))
+    .filter((f) => execFileSync('rpm', ['-qp', '--nosignature', '--qf', '%{NAME}', f], { encoding: 'utf8' }) === name);
+  if (!hits.length) { fs.appendFileSync(path.join(out, 'root.log'), 'No match for argument: ' + name + '\\n'); process.exit(30); }
+  const root = path.join(top, 'root-' + name);
+  fs.mkdirSync(root);
+  execFileSync('tar', ['-xzf', '-', '-C', root], { input: execFileSync('rpm2archive', ['-'], { input: fs.readFileSync(hits[0]) }) });
+  const md = path.join(root, 'usr/lib/rpm/macros.d');
+  for (const f of fs.existsSync(md) ? fs.readdirSync(md) : []) args.push('--load', path.join(md, f));
+}
+const r = spawnSync('rpmbuild', [...args, p.positionals[0]], { encoding: 'utf8' });
+fs.writeFileSync(path.join(out, 'build.log'), r.stdout + r.stderr);
+if (r.status !== 0) process.exit(10);
+fs.copyFileSync(p.positionals[0], path.join(out, path.basename(p.positionals[0])));
+for (const d of fs.readdirSync(path.join(top, 'RPMS'))) for (const f of fs.readdirSync(path.join(top, 'RPMS', d))) fs.renameSync(path.join(top, 'RPMS', d, f), path.join(out, f));
+fs.rmSync(top, { recursive: true, force: true });
+`;
+
+describe('mock backend: builds of the example world', () => {
+  let world: string;
+  before(() => {
+    world = join(mkdtempSync(join(tmpdir(), 'go-mock-')), 'world');
+    execFileSync(process.execPath, [join(ROOT, 'examples/make-world.mjs'), world], { stdio: 'ignore' });
+  });
+  after(() => rmSync(join(world, '..'), { recursive: true, force: true }));
+
+  const srpmrootMacro = (out: string): string => {
+    const rpm = readdirSync(join(out, 'greet')).find((f) => f.endsWith('.noarch.rpm'))!;
+    return execFileSync('tar', ['-xzO', './usr/share/greet/greeting'], { input: execFileSync('rpm2archive', ['-'], { input: readFileSync(join(out, 'greet', rpm)) }), encoding: 'utf8' });
+  };
+
+  test('through a stand-in mock (checks its argv against the table): results, logs, srpmroot repository', { skip: missing.length ? `needs ${missing.join(', ')}` : false }, async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'go-fake-mock-'));
+    writeFileSync(join(bin, 'mock'), FAKE_MOCK);
+    chmodSync(join(bin, 'mock'), 0o755);
+    const record = join(bin, 'argv.jsonl');
+    const saved = { PATH: process.env.PATH, FAKE_MOCK_RECORD: process.env.FAKE_MOCK_RECORD };
+    process.env.PATH = `${bin}:${process.env.PATH}`;
+    process.env.FAKE_MOCK_RECORD = record;
+    try {
+      const out = join(world, 'build-fake');
+      const lines: string[] = [];
+      const r = await buildWorld(world, out, lines);
+      assert.ok(r.ok, JSON.stringify(r.components, null, 1));
+      assert.deepEqual(r.components.map((c) => c.nevr).sort(), EXPECTED);
+      assert.equal(srpmrootMacro(out), 'Hello\n', "the srpmroot package's macro reached greet's build");
+      const runs = readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+      const of = (name: string): string[] => runs.find((a) => a[a.length - 1].includes(`/${name}-`))!;
+      const arch = execFileSync('rpm', ['--eval', '%_arch'], { encoding: 'utf8' }).trim();
+      assert.deepEqual(of('hello-macros').slice(0, 2), ['-r', `fedora-41-${arch}`]);
+      assert.ok(!of('hello-macros').includes('--addrepo'), 'the first batch has no srpmroot repository');
+      for (const name of ['greet', 'tools']) {
+        const a = of(name);
+        assert.match(a[a.indexOf('--addrepo') + 1], /\/build-fake\.work\/srpmroot-repo$/);
+        assert.equal(a[a.indexOf('--additional-package') + 1], 'hello-macros');
+        accepted(a);
+      }
+      const log = readFileSync(r.components.find((c) => c.name === 'greet')!.log!, 'utf8');
+      assert.match(log, /backend: mock/);
+      assert.match(log, /srpmroot macros loaded \(rpmbuild --load\): \S+macros\.hello/);
+      assert.match(log, /\$ \S*mock -r fedora-41-/);
+      assert.match(log, /---- mock's build\.log \(rpmbuild in the chroot\) ----\n[\s\S]*Wrote: /);
+      assert.match(log, /mock's other logs, beside this one: root\.log, state\.log/);
+      assert.ok(existsSync(join(out, 'greet', 'root.log')) && existsSync(join(out, 'greet', 'state.log')));
+      assert.ok(lines.some((l) => /srpmroot packages for the next builds: hello-macros \(mock --addrepo /.test(l)), lines.join('\n'));
+
+      // mock failing to install the BuildRequires: the component fails, saying so.
+      process.env.FAKE_MOCK_EXIT = '30';
+      const failed = await buildWorld(world, join(world, 'build-fail'), []);
+      assert.ok(!failed.ok);
+      assert.match(failed.components[0].error!, /^mock failed \(exit 30: the package manager failed \(BuildRequires or the chroot could not be installed\)\); see root\.log beside this log$/);
+    } finally {
+      delete process.env.FAKE_MOCK_EXIT;
+      process.env.PATH = saved.PATH;
+      if (saved.FAKE_MOCK_RECORD === undefined) delete process.env.FAKE_MOCK_RECORD;
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
+  const why = MOCK ? false : 'mock is not installed: the real mock build is not run (mock --help and the chroot build are untested here)';
+  if (why) console.log(`build-mock: skipped: ${why}`);
+  test('with the real mock: every option of the table is in `mock --help`; the world builds in fedora chroots', { skip: why }, async () => {
+    const help = execFileSync(MOCK!, ['--help'], { encoding: 'utf8' });
+    for (const o of MOCK_OPTIONS) for (const f of o.flags) assert.ok(new RegExp(`(^|[\\s,])${f}([\\s=,]|$)`, 'm').test(help), `mock --help lacks ${f}`);
+    const out = join(world, 'build-mock');
+    const lines: string[] = [];
+    const r = await buildWorld(world, out, lines);
+    console.log(lines.join('\n'));
+    assert.ok(r.ok, JSON.stringify(r.components, null, 1));
+    assert.deepEqual(r.components.map((c) => c.nevr).sort(), EXPECTED);
+    assert.equal(srpmrootMacro(out), 'Hello\n');
+    assert.ok(existsSync(join(out, 'greet', 'root.log')));
+  });
+});
