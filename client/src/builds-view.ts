@@ -67,6 +67,10 @@ export class BuildsView implements vscode.TreeDataProvider<BuildItem> {
           return r;
         });
         const row = new BuildItem(label, live, `building ${what}… (since ${clock(e.started)})`, 'loading~spin');
+        // A new id once the remote states arrive: the row then opens (VS Code keeps the state per id,
+        // and the row was first shown without children).
+        row.id = `${file}\0running\0${live.length > 0}`;
+        if (live.length) row.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
         row.contextValue = 'gitoverlay.build.running';
         row.tooltip = `Building ${what} of ${file}. Cancel from here or from the progress notification.`;
         row.file = file;
@@ -87,6 +91,13 @@ export class BuildsView implements vscode.TreeDataProvider<BuildItem> {
     const repo = r.repo ?? r.partial;
     const children = [
       ...(c.log ? [new BuildItem('build log', [], path.basename(c.log), 'output', open(c.log))] : []),
+      // A remote build's chroots first: what a packager looks for after a Copr run.
+      ...Object.entries(c.chroots ?? {}).map(([chroot, x]) => {
+        const row = new BuildItem(chroot, [], `${x.state}${x.buildId ? ` (Copr build ${x.buildId})` : ''}`, STATE_ICON[x.state] ?? 'circle-outline');
+        row.tooltip = [x.resultUrl && `results: ${x.resultUrl}`, x.repoUrl && `repository: ${x.repoUrl}`].filter(Boolean).join('\n') || undefined;
+        if (x.state === 'failed' && x.resultUrl) row.command = { command: 'vscode.open', title: 'Open log', arguments: [vscode.Uri.parse(`${x.resultUrl}/builder-live.log.gz`)] };
+        return row;
+      }),
       ...c.files.map((f) => {
         const full = repo && !path.isAbsolute(f) ? path.join(repo, f) : f;
         // An RPM opens as its header and file list (rpm -qip --list), read-only.
@@ -97,12 +108,6 @@ export class BuildsView implements vscode.TreeDataProvider<BuildItem> {
       }),
       ...(c.error ? [new BuildItem(c.error, [], undefined, 'warning')] : []),
       ...(c.pendingArches.length ? [new BuildItem(`pending: ${c.pendingArches.join(', ')}`, [], undefined, 'clock')] : []),
-      ...Object.entries(c.chroots ?? {}).map(([chroot, x]) => {
-        const row = new BuildItem(chroot, [], `${x.state}${x.buildId ? ` (Copr build ${x.buildId})` : ''}`, STATE_ICON[x.state] ?? 'circle-outline');
-        row.tooltip = [x.resultUrl && `results: ${x.resultUrl}`, x.repoUrl && `repository: ${x.repoUrl}`].filter(Boolean).join('\n') || undefined;
-        if (x.state === 'failed' && x.resultUrl) row.command = { command: 'vscode.open', title: 'Open log', arguments: [vscode.Uri.parse(`${x.resultUrl}/builder-live.log.gz`)] };
-        return row;
-      }),
     ];
     const node = new BuildItem(c.name, children, `${c.status} ${c.nevr}`, ICON[c.status], c.log ? open(c.log) : undefined);
     node.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;

@@ -9,7 +9,8 @@
 //              the run was given --update-screenshots (or that image does not exist yet)
 //   helpers    quickOpen(page, file), runCommand(page, title), waitForText(locator, texts, timeout)
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Ctrl+P, type the file's path, pick that very file; resolves once its editor tab is active. */
@@ -283,6 +284,67 @@ export const uiTests = [
         await closeSettingsOn(page, 'gitoverlay.allowFileUrls', 'Allow File Urls');
       } finally {
         writeFileSync(settingsFile, original);
+        await page.waitForTimeout(2_000);
+      }
+    },
+  },
+  {
+    name: 'ui: "gitoverlay: Build…" on Copr (the local Copr service): backend and project picked, component × chroot states live in the Builds view (builds-copr.png)',
+    timeout: 240_000,
+    async run({ page, shot, workspace }) {
+      // Copr itself cannot be reached here: the local service (copr-frontend's API v3, real rpmbuild) stands in.
+      const { startCoprService } = await import('../support/copr-service.mjs');
+      const svc = await startCoprService({ delays: { running: 2_000 } });
+      const home = mkdtempSync(join(tmpdir(), 'go-ui-copr-'));
+      const config = join(home, 'copr');
+      writeFileSync(config, `[copr-cli]\nlogin = jdoe-api-login\nusername = jdoe\ntoken = jdoe-api-token\ncopr_url = ${svc.url}\n`);
+      const settingsFile = join(workspace, '.vscode/settings.json');
+      const original = readFileSync(settingsFile, 'utf8');
+      try {
+        // (The original has comments: replaced for the test, put back after.)
+        const settings = { 'gitoverlay.allowFileUrls': true, 'gitoverlay.build.copr.config': config, 'gitoverlay.build.copr.pollSeconds': 0.2,
+          'gitoverlay.build.copr.chroots': ['fedora-41-x86_64', 'fedora-41-aarch64'] };
+        writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+        await page.waitForTimeout(2_000); // the settings file is watched; the language server gets the change
+        await quickOpen(page, 'world/overlay.yml');
+        await runCommand(page, 'gitoverlay: Build…');
+        const input = page.locator('.quick-input-widget input');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'All components' }).first().waitFor({ timeout: 20_000 });
+        await page.keyboard.press('Enter');
+        // Where: the backends offered, copr picked; no project in the settings, so it is asked for.
+        const copr = page.locator('.quick-input-list .monaco-list-row', { hasText: 'copr' }).first();
+        await copr.waitFor({ timeout: 20_000 });
+        await waitForText(page.locator('.quick-input-list'), ['local', 'mock', 'copr', 'on Copr']);
+        await input.fill('copr');
+        await page.keyboard.press('Enter');
+        await waitForText(page.locator('.quick-input-widget'), ['owner/project'], 10_000);
+        await input.fill('jdoe/ui-world');
+        // The box validates as it is typed into: Enter counts once the value is checked.
+        for (let i = 0; i < 10 && (await page.locator('.quick-input-widget').isVisible()); i++) {
+          await page.waitForTimeout(300);
+          await page.keyboard.press('Enter');
+        }
+        // The Builds view: each component on each chroot, as Copr reports it, while the build runs.
+        await page.keyboard.press('Control+Shift+E');
+        const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Builds' }) }).first();
+        await pane.waitFor({ timeout: 15_000 });
+        const header = pane.locator('.pane-header').first();
+        if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+        await waitForText(pane, ['hello-macros · fedora-41-x86_64', 'running'], 90_000);
+        await shot('builds-copr.png');
+        await waitForText(pane, ['fedora-41-aarch64'], 120_000);
+        // Done: the components built, the x86_64 packages in the repository, every chroot listed per component.
+        await waitForText(pane, ['world/overlay.yml', 'built'], 120_000);
+        await pane.locator('.monaco-list-row', { hasText: 'greet' }).first().locator('.monaco-tl-twistie').click();
+        // The pane is small: walk down to the chroot rows (the list only renders what is visible).
+        for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+        await waitForText(pane, ['fedora-41-x86_64', 'fedora-41-aarch64', 'succeeded', 'Copr build'], 20_000);
+        const uploads = svc.state.requests.filter((r) => r.path.startsWith('/api_3/build/create/upload') && (r.status ?? 0) < 400);
+        assert.equal(uploads.length, 6, 'three components on two chroots');
+        assert.deepEqual(uploads.slice(0, 3).map((r) => r.json.chroots.join()), ['fedora-41-x86_64', 'fedora-41-x86_64', 'fedora-41-x86_64'], 'x86_64 first');
+      } finally {
+        writeFileSync(settingsFile, original);
+        await svc.stop();
         await page.waitForTimeout(2_000);
       }
     },
