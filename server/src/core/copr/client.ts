@@ -169,9 +169,11 @@ export class CoprClient {
     return this.send('GET', `/build/${id}`, { auth: false });
   }
 
-  async listBuilds(ownername: string, projectname: string, packagename?: string): Promise<CoprBuild[]> {
+  /** The project's builds; `newest`: only that many, the newest first (one page, as the frontend's Paginator gives it). */
+  async listBuilds(ownername: string, projectname: string, packagename?: string, newest?: number): Promise<CoprBuild[]> {
     const query: Record<string, string> = { ownername, projectname };
     if (packagename) query.packagename = packagename;
+    if (newest !== undefined) Object.assign(query, { limit: String(newest), order: 'id', order_type: 'DESC' });
     return (await this.send<{ items: CoprBuild[] }>('GET', '/build/list', { query, auth: false })).items;
   }
 

@@ -14,6 +14,9 @@ export interface Watched {
 }
 
 export interface WatchOptions {
+  /** The project the builds are in: one list of its newest builds per poll says which changed. */
+  owner: string;
+  project: string;
   pollMs: number;
   signal?: AbortSignal;
   progress: (line: string) => void;
@@ -36,6 +39,9 @@ export async function persist<T>(what: string, fn: () => Promise<T>, options: Pi
   }
 }
 
+/** Builds whose chroots may change without the build's own state changing (one chroot done, another running). */
+const ACTIVE = new Set(['starting', 'running']);
+
 /** Every build's chroots once all are finished, by component name. */
 export async function watchBuilds(client: CoprClient, builds: readonly Watched[], options: WatchOptions): Promise<Map<string, CoprBuildChroot[]>> {
   const done = new Map<string, CoprBuildChroot[]>();
@@ -45,11 +51,29 @@ export async function watchBuilds(client: CoprClient, builds: readonly Watched[]
     cancelling = cancelAll(client, builds.filter((b) => !done.has(b.name)), options.progress);
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  /** Each build's state at the last poll: its chroots are asked for only when it changed, or while it runs. */
+  const buildState = new Map<number, string>();
   try {
     while (done.size < builds.length) {
       if (options.signal?.aborted) break;
+      let states: Map<number, string>;
+      try {
+        // One request for the states of every build of this run (the newest of the project)...
+        const open = builds.filter((b) => !done.has(b.name));
+        const listed = await persist('listing the builds', () => client.listBuilds(options.owner, options.project, undefined, Math.max(100, 2 * open.length)), options);
+        states = new Map(listed.map((b) => [b.id, b.state]));
+        // ...and one per build that page did not reach (older than it).
+        for (const b of open) if (!states.has(b.id)) states.set(b.id, (await persist(`build ${b.id}`, () => client.getBuild(b.id), options)).state);
+      } catch (err) {
+        if (options.signal?.aborted) break;
+        throw err;
+      }
       for (const b of builds) {
         if (done.has(b.name)) continue;
+        const state = states.get(b.id)!;
+        const changed = buildState.get(b.id) !== state;
+        buildState.set(b.id, state);
+        if (!changed && !ACTIVE.has(state)) continue;
         let chroots: CoprBuildChroot[];
         try {
           chroots = await persist(`build ${b.id} of ${b.name}`, () => client.buildChroots(b.id), options);

@@ -47,7 +47,7 @@ export function coprBackend(o: CoprBackendOptions): Backend {
   const buildAll = async (ctx: Ctx, batches: RemoteItem[][], progress: (line: string) => void): Promise<Map<string, Outcome>> => {
     const out = new Map<string, Outcome>();
     const client = new CoprClient(o.config, ctx.signal);
-    const watchOpts = { pollMs: o.pollMs, signal: ctx.signal, progress, onChroot: o.onChroot };
+    const watchOpts = { owner: o.owner, project: o.project, pollMs: o.pollMs, signal: ctx.signal, progress, onChroot: o.onChroot };
     const { primary, secondary } = rounds(o.chroots);
     progress(`copr: ${o.config.url}, project ${o.owner}/${o.project}; ${primary} first${secondary.length ? `, then ${secondary.join(', ')}` : ''}`);
     const project = await ensureProject(client, o, watchOpts);
@@ -60,7 +60,9 @@ export function coprBackend(o: CoprBackendOptions): Backend {
       else srpms.set(item.planned.c.name, r);
     }
     const keys = Object.fromEntries([...srpms].map(([name, s]) => [name, s.item.key]));
-    const state: CoprRunState = (await readRunState(o.stateFile, o.config.url, o.owner, o.project, keys)) ?? {
+    const recorded = await readRunState(o.stateFile, o.config.url, o.owner, o.project, keys);
+    if (recorded) progress(`copr: continuing the run recorded in ${o.stateFile}`);
+    const state: CoprRunState = recorded ?? {
       version: 1,
       url: o.config.url,
       owner: o.owner,
@@ -87,7 +89,7 @@ export function coprBackend(o: CoprBackendOptions): Backend {
           continue;
         }
         const s = srpms.get(sub.name)!;
-        const adopted = await adopt(client, o, state, sub.name, s.vr, chroots, watchOpts);
+        const adopted = await adopt(client, o, state, recorded !== null, sub.name, s.vr, chroots, watchOpts);
         const id = adopted ?? (await submit(client, o, s.path, chroots, sub.with !== undefined ? ids[sub.with] : undefined, sub.after !== undefined ? ids[sub.after] : undefined, progress));
         ids[sub.name] = id;
         await writeRunState(o.stateFile, state);
@@ -187,24 +189,44 @@ async function makeSrpm(ctx: Ctx, item: RemoteItem, progress: (line: string) => 
  * A resumed run whose last submission was sent but not recorded (the process died in between): a
  * build of this package, same version and chroots, submitted since the run started, is taken as ours.
  */
-async function adopt(client: CoprClient, o: CoprBackendOptions, state: CoprRunState, name: string, vr: string, chroots: string[], opts: Parameters<typeof persist>[2]): Promise<number | undefined> {
-  if (Object.keys(state.rounds).every((k) => Object.keys(state.rounds[k]).length === 0)) return undefined;
+async function adopt(client: CoprClient, o: CoprBackendOptions, state: CoprRunState, resumed: boolean, name: string, vr: string, chroots: string[], opts: Parameters<typeof persist>[2]): Promise<number | undefined> {
+  if (!resumed) return undefined;
   const builds = await persist(`listing builds of ${name}`, () => client.listBuilds(o.owner, o.project, name), opts);
   const same = (a: string[], b: string[]): boolean => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
   const mine = builds.find((b) => (b.submitted_on ?? 0) >= state.started && b.source_package?.version === vr && same(b.chroots, chroots) && b.state !== 'canceled');
   return mine?.id;
 }
 
-/** One upload; a batch that finished meanwhile (a resumed run) is followed with after_build_id instead. */
-async function submit(client: CoprClient, o: CoprBackendOptions, srpm: string, chroots: string[], withId: number | undefined, afterId: number | undefined, progress: (line: string) => void): Promise<number> {
+/**
+ * One upload into its batch. Copr refuses a batch that already finished (builds are quick, or the run
+ * was resumed): joining one becomes following it; following a build that finished outside any batch
+ * (a batch of one) is no wait at all once it succeeded.
+ */
+export async function submit(client: CoprClient, o: CoprBackendOptions, srpm: string, chroots: string[], withId: number | undefined, afterId: number | undefined, progress: (line: string) => void): Promise<number> {
   const base = { ownername: o.owner, projectname: o.project, chroots };
-  try {
-    return (await client.uploadBuild(srpm, { ...base, ...(withId !== undefined ? { with_build_id: withId } : afterId !== undefined ? { after_build_id: afterId } : {}) })).id;
-  } catch (err) {
-    if (!(err instanceof CoprError) || err.status !== 400 || withId === undefined) throw err;
-    progress(`copr: joining build ${withId}'s batch refused (${err.message}); submitting after it instead`);
-    return (await client.uploadBuild(srpm, { ...base, after_build_id: withId })).id;
+  const upload = (batch: { with_build_id?: number; after_build_id?: number }) => client.uploadBuild(srpm, { ...base, ...batch });
+  const refused = (err: unknown): err is CoprError => err instanceof CoprError && err.status === 400;
+  const after = async (id: number): Promise<number> => {
+    try {
+      return (await upload({ after_build_id: id })).id;
+    } catch (err) {
+      if (!refused(err)) throw err;
+      const state = (await client.getBuild(id)).state;
+      if (state !== 'succeeded') throw err;
+      progress(`copr: build ${id} already succeeded (${err.message}); submitting without waiting for it`);
+      return (await upload({})).id;
+    }
+  };
+  if (withId !== undefined) {
+    try {
+      return (await upload({ with_build_id: withId })).id;
+    } catch (err) {
+      if (!refused(err)) throw err;
+      progress(`copr: joining build ${withId}'s batch refused (${err.message}); submitting after it instead`);
+      return after(withId);
+    }
   }
+  return afterId !== undefined ? after(afterId) : (await upload({})).id;
 }
 
 /** The binary packages a chroot produced (built-packages), downloaded from its result directory. */
