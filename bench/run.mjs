@@ -109,3 +109,9 @@ if (process.env.BENCH_BUILDROOT !== '0') {
   const { benchBuildroot } = await import('./buildroot.mjs');
   await benchBuildroot();
 }
+
+// The Copr backend's planning, submission and polling for 300 components (bench/copr.mjs); BENCH_COPR=0 skips it.
+if (process.env.BENCH_COPR !== '0') {
+  const { benchCopr } = await import('./copr.mjs');
+  await benchCopr();
+}

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CoprError, FINISHED, type CoprBuildChroot, type CoprClient } from './client';
+import { CoprError, FINISHED, type CoprBuild, type CoprBuildChroot, type CoprClient } from './client';
 
 /**
  * Follows Copr builds until every one is finished: each unfinished build asked for its chroots'
@@ -41,6 +41,8 @@ export async function persist<T>(what: string, fn: () => Promise<T>, options: Pi
 
 /** Builds whose chroots may change without the build's own state changing (one chroot done, another running). */
 const ACTIVE = new Set(['starting', 'running']);
+/** Builds not started yet: all their chroots share the build's state. */
+const WAITING = new Set(['importing', 'pending', 'waiting']);
 
 /** Every build's chroots once all are finished, by component name. */
 export async function watchBuilds(client: CoprClient, builds: readonly Watched[], options: WatchOptions): Promise<Map<string, CoprBuildChroot[]>> {
@@ -56,30 +58,36 @@ export async function watchBuilds(client: CoprClient, builds: readonly Watched[]
   try {
     while (done.size < builds.length) {
       if (options.signal?.aborted) break;
-      let states: Map<number, string>;
+      let states: Map<number, CoprBuild>;
       try {
         // One request for the states of every build of this run (the newest of the project)...
         const open = builds.filter((b) => !done.has(b.name));
         const listed = await persist('listing the builds', () => client.listBuilds(options.owner, options.project, undefined, Math.max(100, 2 * open.length)), options);
-        states = new Map(listed.map((b) => [b.id, b.state]));
+        states = new Map(listed.map((b) => [b.id, b]));
         // ...and one per build that page did not reach (older than it).
-        for (const b of open) if (!states.has(b.id)) states.set(b.id, (await persist(`build ${b.id}`, () => client.getBuild(b.id), options)).state);
+        for (const b of open) if (!states.has(b.id)) states.set(b.id, await persist(`build ${b.id}`, () => client.getBuild(b.id), options));
       } catch (err) {
         if (options.signal?.aborted) break;
         throw err;
       }
       for (const b of builds) {
         if (done.has(b.name)) continue;
-        const state = states.get(b.id)!;
+        const build = states.get(b.id)!;
+        const state = build.state;
         const changed = buildState.get(b.id) !== state;
         buildState.set(b.id, state);
         if (!changed && !ACTIVE.has(state)) continue;
         let chroots: CoprBuildChroot[];
-        try {
-          chroots = await persist(`build ${b.id} of ${b.name}`, () => client.buildChroots(b.id), options);
-        } catch (err) {
-          if (options.signal?.aborted) break;
-          throw err;
+        if (WAITING.has(state) && build.chroots?.length) {
+          // Not started: every chroot is where the build is; nothing to ask.
+          chroots = build.chroots.map((name) => ({ name, state, result_url: null, started_on: null, ended_on: null }));
+        } else {
+          try {
+            chroots = await persist(`build ${b.id} of ${b.name}`, () => client.buildChroots(b.id), options);
+          } catch (err) {
+            if (options.signal?.aborted) break;
+            throw err;
+          }
         }
         for (const c of chroots) {
           const k = `${b.name}\0${c.name}`;
