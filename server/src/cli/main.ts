@@ -2,6 +2,7 @@ import { version } from '../../../package.json';
 import { runAutospecCommand } from './autospec-main';
 import { BUILD_USAGE, runBuild } from './build';
 import { runBuildroot } from './buildroot';
+import { runDiff } from './diff';
 import { CHECK_USAGE } from './check';
 import { runCheckCommand } from './check-main';
 import { RESOLVE_USAGE, runResolve } from './resolve';
@@ -28,9 +29,12 @@ commands:
   revert [-C DIR] [--push] [--bump-on-collision | --allow-collision] [--dry-run] COMMIT
                                              revert a dist-git commit; NEVR before/after, collisions
                                              refused unless bumped or allowed (revert --help)
-  build [--jobs N] [--out DIR] [--component NAME]... [--dist .fc41] OVERLAY
-                                             build every component with rpmbuild (bwrap sandbox,
-                                             --nodeps) into a yum repository swapped in atomically
+  build [--backend local|mock|copr] [--jobs N] [--out DIR] [--component NAME]... OVERLAY|MODULE
+                                             build every component (here with rpmbuild in bwrap, in
+                                             mock, or on Copr) into a yum repository swapped in
+                                             atomically; reproducible (build --help)
+  diff [--json] REPO1 REPO2                  what differs between two builds or composes: packages
+                                             added/removed/changed, same NEVRA rebuilt differently
   lsp --stdio                                run the language server on stdin/stdout
   help                                       this text
 `;
@@ -54,6 +58,8 @@ export async function run(argv: string[]): Promise<CommandResult> {
         return await runBuild(rest);
       case 'revert':
         return await runRevert(rest);
+      case 'diff':
+        return await runDiff(rest);
       case undefined:
       case 'help':
       case '--help':

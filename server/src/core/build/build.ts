@@ -57,6 +57,7 @@ export async function buildOverlay(overlayPath: string, overlay: unknown, option
     onProgress: progress,
   });
   const plan = planOverlay(overlayPath, overlay, resolution.components, options.components);
+  ctx.sourceDate = Math.max(0, ...resolution.components.map((c) => c.sourceDate ?? 0));
 
   const lock = await takeLock(out);
   try {

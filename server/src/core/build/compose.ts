@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../git/exec';
 import type { Ctx } from './context';
@@ -29,12 +29,13 @@ export async function compose(
   const ok = components.every((r) => r.status !== 'failed');
   await writeFile(join(ctx.newDir, STATE), JSON.stringify(state, null, 2) + '\n');
   progress(`composing the repository (createrepo_c)`);
-  await run('createrepo_c', ['--no-database', ctx.newDir], { signal });
+  await run('createrepo_c', ['--no-database', ...(await reproducible(ctx, components)), ctx.newDir], { signal });
   if (ok && modules) {
     const file = join(ctx.workDir, 'modules.yaml');
     await mkdir(ctx.workDir, { recursive: true });
     await writeFile(file, await modules());
     await run('modifyrepo_c', ['--mdtype=modules', file, join(ctx.newDir, 'repodata')], { signal });
+    if (ctx.sourceDate) await pinModulesTimestamp(join(ctx.newDir, 'repodata', 'repomd.xml'), ctx.sourceDate);
     await rm(ctx.workDir, { recursive: true, force: true });
   }
 
@@ -74,4 +75,26 @@ export async function compose(
     components,
     ok,
   };
+}
+
+/**
+ * The same packages give the same repodata: the package files' times (which primary.xml records) and
+ * the repository's revision and timestamps are the sources' newest commit time, not the clock.
+ */
+async function reproducible(ctx: Ctx, components: ComponentBuild[]): Promise<string[]> {
+  if (!ctx.sourceDate) return [];
+  const when = new Date(ctx.sourceDate * 1000);
+  for (const c of components) for (const f of c.files) await utimes(join(ctx.newDir, f), when, when).catch(() => undefined);
+  return [`--revision=${ctx.sourceDate}`, '--set-timestamp-to-revision'];
+}
+
+/**
+ * modifyrepo_c stamps the record it adds with the clock and has no option (nor SOURCE_DATE_EPOCH) to
+ * do otherwise: the modules record's <timestamp> is set to the sources' time, as createrepo_c's
+ * --set-timestamp-to-revision does for its own records.
+ */
+async function pinModulesTimestamp(repomd: string, when: number): Promise<void> {
+  const xml = await readFile(repomd, 'utf8');
+  const fixed = xml.replace(/(<data type="modules">[\s\S]*?<timestamp>)\d+(<\/timestamp>)/, `$1${when}$2`);
+  if (fixed !== xml) await writeFile(repomd, fixed);
 }

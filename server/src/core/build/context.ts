@@ -19,6 +19,8 @@ export interface Ctx {
   signal?: AbortSignal;
   /** Macro files from the srpmroot components' packages, `--load`ed into every later rpmbuild. */
   loads: string[];
+  /** The newest commit time of the run's sources (seconds; 0 unknown): the repository's timestamps. */
+  sourceDate: number;
   rootKeys: string[];
   /** mock: the chroot config (`-r`) instead of the one %{dist} names; `$arch` is the host's. */
   mockChroot?: string;
@@ -44,6 +46,7 @@ export function makeCtx(o: { overlayDir: string; cacheDir: string; out: string; 
     arch: o.arch,
     signal: o.signal,
     loads: [],
+    sourceDate: 0,
     rootKeys: [],
     mockChroot: o.mockChroot,
     moduleEnable: o.moduleEnable ?? [],

@@ -81,6 +81,7 @@ export async function buildModule(modulePath: string, doc: unknown, options: Bui
       c.distgit = { url: remote.display, ref, commit };
       c.spec = spec;
       time = await commitTime(dir, commit, mirror);
+      c.sourceDate = time;
     } catch (err) {
       if (signal?.aborted) throw abortError();
       c.error = err instanceof Error ? err.message : String(err);
@@ -98,6 +99,7 @@ export async function buildModule(modulePath: string, doc: unknown, options: Bui
   const nsvca = `${name}:${stream}:${version}:${context}:${arch}`;
 
   const ctx = makeCtx({ overlayDir: baseDir, cacheDir, out, dist, bwrap, arch, signal });
+  ctx.sourceDate = Math.max(0, ...pinned.map((p) => p.time));
   const lock = await takeLock(out);
   const results = new Map<string, ComponentBuild>();
   const state: BuildState = { version: 1, dist, components: {} };

@@ -12,6 +12,21 @@ import { prepareSources } from './sources';
  * rpmbuild every backend runs there (in bwrap: no network, read-only host, when the run has a
  * sandbox). The local backend runs `-bs` and `-bb`; mock and Copr only `-bs`, then build the SRPM.
  */
+/**
+ * The same commits build the same packages wherever and whenever they are built: build time and file
+ * times from SOURCE_DATE_EPOCH (the component's newest commit, set in the environment), no build host
+ * name. rpm 4.18's own macros for it.
+ */
+export const REPRODUCIBLE = [
+  '--define', 'use_source_date_epoch_as_buildtime 1',
+  '--define', 'clamp_mtime_to_source_date_epoch 1',
+  '--define', 'source_date_epoch_from_changelog 0',
+  '--define', '_buildhost reproducible',
+];
+
+/** Where a component's _topdir is inside the sandbox (bwrap mounts it there, on its private /tmp). */
+export const SANDBOX_TOPDIR = '/tmp/build';
+
 export interface Topdir {
   top: string;
   specPath: string;
@@ -41,14 +56,17 @@ export async function prepareTopdir(ctx: Ctx, c: ResolvedComponent, raw: RawComp
   const specPath = join(top, 'SPECS', `${c.name}.spec`);
   await writeFile(specPath, c.spec);
 
-  const defs = ['--define', `_topdir ${top}`, '--define', `_tmppath ${top}/tmp`, '--define', `dist ${ctx.dist}`];
+  // In the sandbox the _topdir is always /tmp/build: the SRPM header keeps the expanded %prep (its
+  // paths), so the same sources give the same SRPM whichever directory the build runs in.
+  const inside = ctx.sandbox === 'bwrap' ? SANDBOX_TOPDIR : top;
+  const defs = ['--define', `_topdir ${inside}`, '--define', `_tmppath ${inside}/tmp`, '--define', `dist ${ctx.dist}`, ...REPRODUCIBLE];
   for (const [k, v] of Object.entries(raw.defines)) defs.push('--define', `${k} ${v}`);
   for (const w of raw.with) defs.push('--with', w);
   for (const w of raw.without) defs.push('--without', w);
   if (ctx.loads.length) log.write(`srpmroot macros loaded (rpmbuild --load): ${ctx.loads.join(', ')}\n`);
   for (const f of ctx.loads) defs.push('--load', f);
   const rpmbuild = async (mode: '-bs' | '-bb'): Promise<void> => {
-    const args = [mode, '--nodeps', ...defs, specPath];
+    const args = [mode, '--nodeps', ...defs, join(inside, 'SPECS', `${c.name}.spec`)];
     const [cmd, argv] =
       ctx.sandbox === 'bwrap'
         ? [
@@ -69,9 +87,9 @@ export async function prepareTopdir(ctx: Ctx, c: ResolvedComponent, raw: RawComp
               ...(ctx.loads.length ? ['--ro-bind', join(dirname(top), 'srpmroot'), join(dirname(top), 'srpmroot')] : []),
               '--bind',
               top,
-              top,
+              inside,
               '--chdir',
-              top,
+              inside,
               'rpmbuild',
               ...args,
             ],
@@ -80,7 +98,7 @@ export async function prepareTopdir(ctx: Ctx, c: ResolvedComponent, raw: RawComp
     const code = await runLogged(cmd, argv, log, {
       cwd: top,
       signal,
-      env: { ...process.env, LC_ALL: 'C', TMPDIR: join(top, 'tmp') },
+      env: { ...process.env, LC_ALL: 'C', TZ: 'UTC', TMPDIR: join(inside, 'tmp'), ...(c.sourceDate ? { SOURCE_DATE_EPOCH: String(c.sourceDate) } : {}) },
     });
     if (code !== 0) throw new Error(`rpmbuild ${mode} failed (exit ${code})`);
   };

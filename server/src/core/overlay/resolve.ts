@@ -60,6 +60,11 @@ export interface ResolvedComponent {
   spec: string;
   warnings: string[];
   error?: string;
+  /**
+   * The newest of its commits' times (seconds): SOURCE_DATE_EPOCH of its build, so that building the
+   * same commits again gives the same packages.
+   */
+  sourceDate?: number;
 }
 
 export interface OverlayResolution {
@@ -185,6 +190,7 @@ async function resolvePlan(ctx: Context, plan: ComponentPlan, out: ResolvedCompo
   if (plan.overrideVersion !== undefined && !up) out.warnings.push("'override-version' has no effect without an upstream 'src' (the spec's Version is kept)");
 
   const commitDate = up ? await commitTime(up.dir, up.commit, ctx.mirror) : 0;
+  out.sourceDate = Math.max(commitDate, dg ? await commitTime(dg.dir, dg.commit, ctx.mirror) : 0) || undefined;
   const snap = up ? snapinfo(commitDate, up.commit) : null;
   const version = up ? rpmVersion(up.describe, plan.pkgname, plan.overrideVersion) : null;
   const literal = literalRelease(up?.describe ?? null, dg?.describe ?? null);
