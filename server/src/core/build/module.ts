@@ -18,6 +18,8 @@ import { makeCtx } from './context';
 import { pool } from './executor';
 import { abortError, which } from './proc';
 import { takeLock, type BuildState } from './state';
+import { builtModulemd, type BuiltModule } from '../mbs/built-modulemd';
+import { buildoptsMacros, builtRpms } from '../mbs/built-rpms';
 import type { BuildOptions, BuildResult, ComponentBuild } from './types';
 
 /**
@@ -98,6 +100,16 @@ export async function buildModule(modulePath: string, doc: unknown, options: Bui
   const dist = `${baseDist.replace(/^\.fc/, '.module_f')}+${version}+${context}`;
   const nsvca = `${name}:${stream}:${version}:${context}:${arch}`;
 
+  // What MBS's module-build-macros package defines for every component, then buildopts.rpms.macros.
+  const moduleMacros: Record<string, string> = {
+    modularitylabel: `${name}:${stream}:${version}:${context}`,
+    _module_build: '1',
+    _module_name: name,
+    _module_stream: stream,
+    _module_version: version,
+    _module_context: context,
+    ...buildoptsMacros(data),
+  };
   const ctx = makeCtx({ overlayDir: baseDir, cacheDir, out, dist, bwrap, arch, signal });
   ctx.sourceDate = Math.max(0, ...pinned.map((p) => p.time));
   const lock = await takeLock(out);
@@ -130,7 +142,7 @@ export async function buildModule(modulePath: string, doc: unknown, options: Bui
         await mkdir(join(ctx.newDir, key), { recursive: true });
         const log = createWriteStream(logPath);
         try {
-          const raw = { srpmroot: false, defines: { modularitylabel: `${name}:${stream}:${version}:${context}` }, with: [], without: [] };
+          const raw = { srpmroot: false, defines: moduleMacros, with: [], without: [] };
           const built = await BACKENDS.local.build(ctx, c, raw, log);
           state.components[key] = { key: '', ...built };
           results.set(key, { name: key, status: 'built', log: logPath, ...built });
@@ -166,20 +178,23 @@ export async function buildModule(modulePath: string, doc: unknown, options: Bui
   }
 
   const components = keys.map((k) => results.get(k)!);
-  const modulesYaml = async (): Promise<string> => {
-    const artifacts: string[] = [];
-    for (const r of components) {
-      for (const f of r.files) {
-        const q = await run(
-          'rpm',
-          ['-qp', '--nosignature', '--qf', '%{NAME}-%|EPOCH?{%{EPOCH}}:{0}|:%{VERSION}-%{RELEASE}.%|SOURCERPM?{%{ARCH}}:{src}|', join(ctx.newDir, f)],
-          { signal },
-        );
-        artifacts.push(q.stdout.toString().trim());
-      }
+  // The published modulemd, as MBS writes it: pinned refs, artifacts and rpm-map, licences; filtered
+  // packages leave the repository before it is composed.
+  let published: BuiltModule | null = null;
+  if (components.every((r) => r.status !== 'failed')) {
+    const built = await builtRpms(ctx.newDir, components.flatMap((r) => r.files), signal);
+    const commits = Object.fromEntries(pinned.flatMap((p) => (p.c.distgit ? [[p.key, p.c.distgit.commit]] : [])));
+    published = builtModulemd(data, built, commits, { version: Number(version), context, arch });
+    for (const d of published.dropped) {
+      await rm(join(ctx.newDir, d.file), { force: true });
+      progress(`left out of the repository: ${d.file} (${d.why})`);
     }
-    const generated = { document: 'modulemd', version: 2, data: { ...data, version: Number(version), context, arch, artifacts: { rpms: artifacts.sort() } } };
-    const text = `---\n${stringify(generated)}...\n`;
+    const gone = new Set(published.dropped.map((d) => d.file));
+    for (const r of components) r.files = r.files.filter((f) => !gone.has(f));
+    for (const r of Object.values(state.components)) r.files = r.files.filter((f) => !gone.has(f));
+  }
+  const modulesYaml = async (): Promise<string> => {
+    const text = `---\n${stringify({ document: 'modulemd', version: 2, data: published!.data })}...\n`;
     const errors = checkText('modules.yaml', text).diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) throw new ModuleBuildError(`the generated modulemd is invalid: ${errors.map((d) => d.message).join('; ')}`);
     return text;
