@@ -78,6 +78,17 @@ export class BuildsView implements vscode.TreeDataProvider<BuildItem> {
       }
       const r = e.result;
       const comps = r.components.map((c) => this.component(c, r, file));
+      // A module build: the modulemd it published, read-only.
+      const repo = r.repo ?? r.partial;
+      if ('nsvca' in r && repo && r.ok) {
+        const row = new BuildItem('published modulemd', [], String(r.nsvca), 'file-code', {
+          command: 'gitoverlay.previewPublishedModulemd',
+          title: 'Preview Published Modulemd',
+          arguments: [vscode.Uri.from({ scheme: 'gitoverlay-modulemd', path: `${repo}/modules.yaml` })],
+        });
+        row.tooltip = `${repo}/repodata: modules.yaml as the build published it (refs pinned, licences, artifacts, rpm-map)`;
+        comps.unshift(row);
+      }
       const where = r.ok ? (r.repo ?? '') : `failed; served: ${r.repo ?? 'none'}; partial: ${r.partial ?? 'none'}`;
       const row = new BuildItem(label, comps, `${r.ok ? 'built' : 'failed'} ${clock(e.finished)} · ${where}`, r.ok ? 'repo' : 'error');
       row.contextValue = 'gitoverlay.build.done';

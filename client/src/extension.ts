@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { workspace, type ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { registerBuilds, type BuildsView } from './builds';
+import { registerPublishedModulemd } from './published-modulemd';
 import { registerBuildrootView, type BuildrootView } from './buildroot-view';
 import { registerPreviews } from './previews';
 import { notify } from './requests';
@@ -48,6 +49,7 @@ export async function activate(context: ExtensionContext): Promise<GitoverlayApi
     }),
   );
   const builds = registerBuilds(context, client);
+  registerPublishedModulemd(context, builds);
   return { buildroot, builds };
 }
 

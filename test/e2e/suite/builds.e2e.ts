@@ -189,4 +189,42 @@ export const tests: E2ETest[] = [
       assert.doesNotMatch(fs.readFileSync(spec, 'utf8'), /exit 1/);
     },
   },
+  {
+    name: "a module's build task publishes its modulemd; the Builds view and the palette open it read-only beside the document",
+    timeout: 120_000,
+    async run() {
+      const api = (await activeExtension()).exports as Api;
+      const module = workspaceFile('world/motd-module.yaml');
+      const tasks = await vscode.tasks.fetchTasks({ type: 'gitoverlay' });
+      const task = tasks.find((t) => (t.definition as { file?: string }).file === module.fsPath);
+      assert.ok(task, tasks.map((t) => t.name).join(', '));
+      const ended = new Promise<number | undefined>((resolve) => {
+        const sub = vscode.tasks.onDidEndTaskProcess((e) => {
+          if (e.execution.task.name === task.name) {
+            sub.dispose();
+            resolve(e.exitCode);
+          }
+        });
+      });
+      await vscode.tasks.executeTask(task);
+      assert.equal(await ended, 0);
+      // The CLI's result reaches the view (last-build.json): the module's row links what it published.
+      const row = await waitFor('the module build in the Builds view', () => api.builds.getChildren().find((r) => String(r.label) === 'world/motd-module.yaml'));
+      const published = row.children.find((c) => c.label === 'published modulemd');
+      assert.ok(published?.command, row.children.map((c) => String(c.label)).join(', '));
+      assert.match(String(published.description), /^motd:1\.0:\d+:\w+:\w+$/);
+      await vscode.commands.executeCommand(published.command.command, ...(published.command.arguments ?? []));
+      const doc = await waitFor('the published modulemd', () => vscode.window.visibleTextEditors.map((e) => e.document).find((d) => d.uri.scheme === 'gitoverlay-modulemd'));
+      assert.equal(doc.languageId, 'yaml');
+      const text = doc.getText();
+      assert.match(text, /^ {8}ref: [0-9a-f]{40}$/m, 'refs pinned to commits');
+      assert.match(text, /rpm-map:/);
+      assert.match(text, /content:\n\s+- MIT/);
+      // From the module document itself, the palette's Preview Published Modulemd opens the same.
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(module));
+      await vscode.commands.executeCommand('workbench.action.closeOtherEditors');
+      await vscode.commands.executeCommand('gitoverlay.previewPublishedModulemd');
+      await waitFor('opened from the palette', () => vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'gitoverlay-modulemd'));
+    },
+  },
 ];
