@@ -35,6 +35,10 @@ export interface ModuleStream {
   components: Component[];
   /** File (or synthetic origin) the stream came from. */
   source: string;
+  /** The commit the build was made from (xmd.mbs.commit), when known. */
+  ref?: string;
+  /** Its filtered packages as built (N-E:V-R), when known (MBS reads them from the build's Koji tag). */
+  filteredRpms?: string[];
 }
 
 export interface Defaults {

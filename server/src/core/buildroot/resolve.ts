@@ -18,6 +18,9 @@ export type { ChosenModule } from './buildroot';
 export { satisfies, type Reason, type ResolveOptions } from './streams';
 
 export interface Expansion {
+  /** The stream (a packager v3 configuration) and its dependencies entry this expansion is of (indexes). */
+  subject: number;
+  entry: number;
   buildrequires: Record<string, string>;
   modules: ChosenModule[];
   rpms: string[];
@@ -42,9 +45,9 @@ function* product(lists: string[][], max: number): Generator<string[]> {
   }
 }
 
-function finish(br: Buildroot, buildrequires: Record<string, string>, batches: { batches: string[][]; warnings: string[] }, notes: string[]): Expansion {
+function finish(br: Buildroot, buildrequires: Record<string, string>, batches: { batches: string[][]; warnings: string[] }, notes: string[], subject = 0, entry = 0): Expansion {
   const rpms = br.rpms();
-  return { buildrequires, modules: br.modules(), rpms, batches: batches.batches, warnings: [...notes, ...br.warnings, ...batches.warnings] };
+  return { subject, entry, buildrequires, modules: br.modules(), rpms, batches: batches.batches, warnings: [...notes, ...br.warnings, ...batches.warnings] };
 }
 
 /**
@@ -55,7 +58,7 @@ export function resolveModule(subject: ModuleStream[], index: ModuleIndex, optio
   const view = new View(index, options);
   const max = options.maxExpansions ?? 64;
   const out: Resolution = { expansions: [], errors: [] };
-  for (const s of subject) {
+  subject.forEach((s, subjectIndex) => {
     const batches = componentBatches(s.components);
     const entries = s.dependencies.length ? s.dependencies : [EMPTY];
     entries.forEach((entry, i) => {
@@ -87,10 +90,10 @@ export function resolveModule(subject: ModuleStream[], index: ModuleIndex, optio
         modules.forEach((m, k) => br.require(m, combo[k], lists[k].reason));
         br.addDefaults();
         out.errors.push(...br.errors.map((e) => `${where}: ${e}`));
-        out.expansions.push(finish(br, Object.fromEntries(planned), batches, [...notes, ...br.errors]));
+        out.expansions.push(finish(br, Object.fromEntries(planned), batches, [...notes, ...br.errors], subjectIndex, i));
       }
     });
-  }
+  });
   return out;
 }
 
