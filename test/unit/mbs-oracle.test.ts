@@ -21,8 +21,8 @@ interface Available {
   version: number | string;
   context: string;
   ref?: string;
-  requires?: Record<string, string[]>;
-  buildrequires?: Record<string, string[]>;
+  requires?: Record<string, string[] | string>;
+  buildrequires?: Record<string, string[] | string>;
   filter?: string[];
   rpms?: string[];
 }
@@ -61,6 +61,10 @@ const TODO: Record<string, string> = {
   'compatible-base-module-el8': "base module compatibility (xmd.mbs.virtual_streams): a build made on an older compatible platform stream is not a candidate in gitoverlay's resolver yet",
 };
 
+/** The cases write a stream list or a single stream. */
+const lists = (m: Record<string, string[] | string> | undefined): Record<string, string[]> =>
+  Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
+
 function indexOf(c: Case): ModuleIndex {
   const index = new ModuleIndex();
   for (const a of c.available) {
@@ -69,7 +73,7 @@ function indexOf(c: Case): ModuleIndex {
       stream: a.stream,
       version: String(a.version),
       context: a.context,
-      dependencies: [{ buildrequires: a.buildrequires ?? {}, requires: a.requires ?? {} }],
+      dependencies: [{ buildrequires: lists(a.buildrequires), requires: lists(a.requires) }],
       profiles: {},
       rpms: [],
       nevras: [],

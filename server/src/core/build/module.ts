@@ -20,6 +20,7 @@ import { abortError, which } from './proc';
 import { takeLock, type BuildState } from './state';
 import { builtModulemd, type BuiltModule } from '../mbs/built-modulemd';
 import { buildoptsMacros, builtRpms } from '../mbs/built-rpms';
+import { submitModule, SubmissionError } from '../mbs/submission';
 import type { BuildOptions, BuildResult, ComponentBuild } from './types';
 
 /**
@@ -91,12 +92,21 @@ export async function buildModule(modulePath: string, doc: unknown, options: Bui
     pinned.push({ key, c, time });
   }
 
-  // N:S:V:C — version from the newest component commit (deterministic), context from the dependencies.
-  const version = utcStamp(Math.max(...pinned.map((p) => p.time)));
-  const context = createHash('sha1')
-    .update(JSON.stringify(data.dependencies ?? []))
-    .digest('hex')
-    .slice(0, 8);
+  // N:S:V:C as MBS computes them (core/mbs): the version from the newest component commit (MBS: the
+  // submission time) prefixed with the platform's stream version, the context from the expanded
+  // dependencies; %{dist} has the version where MBS has its build id.
+  let submission;
+  try {
+    const refs = Object.fromEntries(pinned.flatMap((p) => (p.c.distgit ? [[p.key, p.c.distgit.commit]] : [])));
+    submission = await submitModule(modulePath, utcStamp(Math.max(...pinned.map((p) => p.time))), refs, { signal });
+  } catch (err) {
+    if (err instanceof SubmissionError) throw new ModuleBuildError(err.message);
+    throw err;
+  }
+  const { identity } = submission;
+  if (submission.expansions > 1) progress(`warning: the document expands to ${submission.expansions} module builds (as MBS would make); this builds the first, context ${identity.context}`);
+  const version = identity.version;
+  const context = identity.context;
   const dist = `${baseDist.replace(/^\.fc/, '.module_f')}+${version}+${context}`;
   const nsvca = `${name}:${stream}:${version}:${context}:${arch}`;
 
@@ -184,7 +194,7 @@ export async function buildModule(modulePath: string, doc: unknown, options: Bui
   if (components.every((r) => r.status !== 'failed')) {
     const built = await builtRpms(ctx.newDir, components.flatMap((r) => r.files), signal);
     const commits = Object.fromEntries(pinned.flatMap((p) => (p.c.distgit ? [[p.key, p.c.distgit.commit]] : [])));
-    published = builtModulemd(data, built, commits, { version: Number(version), context, arch });
+    published = builtModulemd(data, built, commits, { version: BigInt(version), context, arch, dependencies: identity.dependencies, xmd: identity.xmd });
     for (const d of published.dropped) {
       await rm(join(ctx.newDir, d.file), { force: true });
       progress(`left out of the repository: ${d.file} (${d.why})`);

@@ -28,7 +28,7 @@ export interface BuiltRpm {
 }
 
 export interface ModuleIdentity {
-  version: number;
+  version: number | bigint;
   context: string;
   arch: string;
   /** The dependencies as expanded for this build (one stream each), replacing the document's. */
