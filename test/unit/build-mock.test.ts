@@ -234,8 +234,12 @@ describe('mock backend: module streams from the buildroot resolution', () => {
     assert.deepEqual(accepted(mockArgs({ ...base, modules: enable })).opts, { module_enable: enable });
   });
 
-  test('an overlay: platform and default streams only (the chroot enables defaults itself); with none set, nothing to enable', () => {
+  test("an overlay: the platform and the default streams the preview shows (none here, so nothing to enable)", () => {
     assert.deepEqual(moduleEnableOf(resolveNonModular(idx, { platform: 'f41' }).expansions[0]), []);
+    const withDefault = new ModuleIndex();
+    withDefault.merge(idx, false);
+    withDefault.addFile(readModuleText('---\ndocument: modulemd-defaults\nversion: 1\ndata:\n  module: nodejs\n  stream: "22"\n...\n', 'defaults.yaml'));
+    assert.deepEqual(moduleEnableOf(resolveNonModular(withDefault, { platform: 'f41' }).expansions[0]), ['nodejs:22']);
     assert.ok(!mockArgs(base).includes('--config-opts'));
     // makeCtx's default: the overlay build has no module index, so no module_enable.
     assert.deepEqual(makeCtx({ overlayDir: '/w', cacheDir: '/c', out: '/o', dist: '.fc41', bwrap: null, arch: 'x86_64' }).moduleEnable, []);

@@ -28,7 +28,7 @@ export interface WorkerJob {
 export type WorkerReply = { job: number; ok: true; value: unknown } | { job: number; ok: false; error: string };
 
 export interface AnalyzeValue {
-  family: 'modulemd' | 'overlay' | null;
+  family: import('../core/kinds/detect').FileFamily;
   diagnostics: ReturnType<typeof toLspDiagnostic>[];
   entries: FileEntries;
   /** The module streams and defaults for the buildroot index (module documents only). */

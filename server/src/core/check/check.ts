@@ -1,4 +1,4 @@
-import { detectFamily, foreignOverlayFormat, looksLikeModulemd, OVERLAY, type Kind } from '../kinds/detect';
+import { detectFamily, foreignOverlayFormat, looksLikeModulemd, OVERLAY, TESTS, type FileFamily, type Kind } from '../kinds/detect';
 import { rulesFor } from '../rules';
 import { checkEnvelope } from '../rules/modulemd/envelope';
 import { mapSchemaErrors, pyyamlStringDiagnostics, type MapOptions } from '../schema/errors';
@@ -25,8 +25,8 @@ export interface CheckedDocument {
 }
 
 export interface CheckResult {
-  /** 'modulemd' | 'overlay', or null when the file is not ours (and has no diagnostics). */
-  family: 'modulemd' | 'overlay' | null;
+  /** 'modulemd', 'overlay' or 'tests', or null when the file is not ours (and has no diagnostics). */
+  family: FileFamily;
   documents: CheckedDocument[];
   diagnostics: Diagnostic[];
 }
@@ -106,6 +106,13 @@ export function checkParsed(path: string, parsed: ParsedYaml, options: CheckOpti
     // A structurally broken document would only add guesses to its syntax errors.
     if (isEmptyDocument(d) || d.broken) {
       documents.push({ index: d.index, kind: null });
+      continue;
+    }
+    if (family === 'tests') {
+      const ctx = new DocContext(parsed.lines, d.locator, d.value, TESTS, d.start);
+      contexts.push(ctx);
+      documents.push({ index: d.index, kind: TESTS });
+      diagnostics.push(...checkDocument(ctx, TESTS));
       continue;
     }
     if (family === 'overlay') {

@@ -15,7 +15,13 @@ export interface OverlayKind {
   label: 'overlay manifest';
 }
 
-export type Kind = ModulemdKind | OverlayKind;
+export interface TestsKind {
+  family: 'tests';
+  schema: 'gitoverlay-tests';
+  label: 'smoke tests';
+}
+
+export type Kind = ModulemdKind | OverlayKind | TestsKind;
 
 /** Supported `document` types and versions, as libmodulemd 2.15 reads them. */
 export const MODULEMD_KINDS: Record<string, Record<number, { schema: string; label: string }>> = {
@@ -75,10 +81,13 @@ export function foreignOverlayFormat(value: unknown): string | null {
   return null;
 }
 
-export type FileFamily = 'modulemd' | 'overlay' | null;
+export type FileFamily = 'modulemd' | 'overlay' | 'tests' | null;
+
+const TESTS_NAME = /(^|[\\/])gitoverlay\.tests\.ya?ml$/;
 
 /** Which family a YAML file belongs to; null = not ours, no diagnostics at all. */
 export function detectFamily(path: string, documents: readonly YamlDocument[]): FileFamily {
+  if (TESTS_NAME.test(path)) return 'tests';
   if (isOverlayFileName(path)) return 'overlay';
   if (documents.some((d) => looksLikeModulemd(d.value ?? d.shallow))) return 'modulemd';
   if (documents.length > 0 && looksLikeOverlay(documents[0].value ?? documents[0].shallow)) return 'overlay';
@@ -93,6 +102,7 @@ export function modulemdKind(document: unknown, version: unknown): ModulemdKind 
 }
 
 export const OVERLAY: OverlayKind = { family: 'overlay', schema: 'overlay', label: 'overlay manifest' };
+export const TESTS: TestsKind = { family: 'tests', schema: 'gitoverlay-tests', label: 'smoke tests' };
 
 /** libmodulemd reads every scalar as text, so `version: "2"` is as good as `version: 2`. */
 export function envelopeVersion(version: unknown): number | null {

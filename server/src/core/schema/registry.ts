@@ -1,6 +1,7 @@
 import type Ajv from 'ajv';
 import type { Options, ValidateFunction } from 'ajv';
 import overlay from '../../../../schemas/overlay.schema.json';
+import tests from '../../../../schemas/gitoverlay-tests.schema.json';
 import defaultsV1 from '../../../../schemas/modulemd-defaults-v1.schema.json';
 import obsoletesV1 from '../../../../schemas/modulemd-obsoletes-v1.schema.json';
 import packagerV2 from '../../../../schemas/modulemd-packager-v2.schema.json';
@@ -13,6 +14,7 @@ import { PRECOMPILED } from './precompiled';
 /** Every schema by its basename in `schemas/` (also its `$id` suffix). */
 export const SCHEMAS: Record<string, Record<string, unknown>> = {
   overlay,
+  'gitoverlay-tests': tests,
   'modulemd-defaults-v1': defaultsV1,
   'modulemd-obsoletes-v1': obsoletesV1,
   'modulemd-packager-v2': packagerV2,
