@@ -75,7 +75,9 @@ export async function runBuildroot(argv: string[]): Promise<CommandResult> {
   }
   const index = await buildIndex(values.repo ?? [], values.defaults ?? []);
   const result = await resolveFileAt(positionals[0], index, { platform: values.platform });
-  const stdout = values.json ? JSON.stringify({ expansions: result.expansions }, null, 2) + '\n' : textReport(result.expansions);
+  // The JSON contract (docs/buildroots.md): which stream/entry an expansion is of stays internal.
+  const expansions = result.expansions.map(({ subject: _s, entry: _e, ...x }) => x);
+  const stdout = values.json ? JSON.stringify({ expansions }, null, 2) + '\n' : textReport(result.expansions);
   const notes = [...index.problems.map((p) => `warning: ${p}`), ...result.errors.map((e) => `error: ${e}`)];
   return { code: result.errors.length ? 1 : 0, stdout, stderr: notes.length ? notes.map((n) => `gitoverlay: ${n}\n`).join('') : undefined };
 }

@@ -81,6 +81,8 @@ export function cacheKey(input: {
   without: string[];
   /** Cache keys of the srpmroot components whose macros this build loaded. */
   srpmroot?: string[];
+  /** What built it when not this host's rpmbuild (`mock:fedora-41-x86_64`, `copr`): another result. */
+  builder?: string;
 }): string {
   return createHash('sha256').update(stableJson(input)).digest('hex');
 }
@@ -89,8 +91,9 @@ export function cacheKey(input: {
  * The cache key of a planned component built with `dist` after the srpmroot components whose keys
  * are `rootKeys` (an srpmroot component's own key does not depend on them).
  */
-export function componentKey({ c, raw }: PlannedComponent, dist: string, rootKeys: readonly string[]): string {
+export function componentKey({ c, raw }: PlannedComponent, dist: string, rootKeys: readonly string[], builder?: string): string {
   return cacheKey({
+    ...(builder ? { builder } : {}),
     upstream: c.upstream?.commit ?? null,
     distgit: c.distgit?.commit ?? null,
     spec: c.spec,
