@@ -63,9 +63,22 @@ export class Backend {
     this.wakeTimer = null;
     this.createrepo = new Createrepo();
     this.stopCtl = new AbortController();
-    const want = svc.options.sandbox ?? 'auto';
-    this.sandbox = want === 'none' ? 'none' : which('bwrap') ? 'bwrap' : 'none';
-    if (want === 'bwrap' && this.sandbox !== 'bwrap') throw new Error('sandbox: bwrap requested but not installed');
+    this.want = svc.options.sandbox ?? 'auto';
+    this.sandbox = this.want === 'none' ? 'none' : which('bwrap') ? 'bwrap' : 'none';
+    if (this.want === 'bwrap' && this.sandbox !== 'bwrap') throw new Error('sandbox: bwrap requested but not installed');
+    this.probed = null;
+  }
+
+  /** With sandbox 'auto', bwrap is used only if it works here (user namespaces may be off). */
+  probeSandbox() {
+    if (this.sandbox !== 'bwrap' || this.want !== 'auto') return Promise.resolve();
+    this.probed ??= capture('bwrap', ['--unshare-all', '--die-with-parent', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', 'true']).then((r) => {
+      if (r.code !== 0) {
+        this.sandbox = 'none';
+        this.svc.log(`bwrap does not work here (${r.err.trim()}): rpmbuild runs without a sandbox`);
+      }
+    });
+    return this.probed;
   }
 
   dirs(b) {
@@ -364,6 +377,7 @@ export class Backend {
   /** rpmbuild --rebuild of the build's SRPM for the chroot in the _topdir TOP; the results into RESULTDIR. */
   async rpmbuildChroot(b, bc, mc, top, resultDir, live, backend) {
     const target = TARGET[mc.arch] ?? mc.arch;
+    await this.probeSandbox();
     await rm(top, { recursive: true, force: true });
     for (const d of ['BUILD', 'BUILDROOT', 'RPMS', 'SRPMS', 'SOURCES', 'SPECS', 'tmp', 'input']) await mkdir(join(top, d), { recursive: true });
     const srpm = join(top, 'input', basename(b.srpmPath));
@@ -381,7 +395,7 @@ export class Backend {
         '--nodeps: BuildRequires cannot be checked or installed here.',
         this.sandbox === 'bwrap'
           ? `sandbox: bwrap --unshare-all${b.enable_net ? ' --share-net (enable_net)' : ' (no network)'}, read-only host, only the build directory writable`
-          : 'sandbox: none (bwrap is not installed): rpmbuild runs directly on this host',
+          : 'sandbox: none (bwrap is not installed, does not work here, or was turned off): rpmbuild runs directly on this host',
         `target: ${target}${target === process.arch.replace('x64', 'x86_64').replace('arm64', 'aarch64') ? '' : ' (not this host: rpmbuild --target only sets the macros; anything compiled is for the host, checked below)'}`,
         `timeout: ${b.timeout} s`,
         `$ rpmbuild ${args.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}`,
@@ -427,6 +441,7 @@ export class Backend {
 
   /** rpmbuild in TOP (in bwrap when available). Resolves to the exit code, or 'timeout'. */
   async rpmbuild(b, top, args, live, net, timeoutSec) {
+    await this.probeSandbox();
     const env = { PATH: process.env.PATH, LC_ALL: 'C', HOME: top, TMPDIR: join(top, 'tmp') };
     const [cmd, argv] =
       this.sandbox === 'bwrap'
