@@ -3,6 +3,7 @@ import { runAutospecCommand } from './autospec-main';
 import { BUILD_USAGE, runBuild } from './build';
 import { runBuildroot } from './buildroot';
 import { runDiff } from './diff';
+import { runSmoketest } from './smoketest';
 import { CHECK_USAGE } from './check';
 import { runCheckCommand } from './check-main';
 import { RESOLVE_USAGE, runResolve } from './resolve';
@@ -33,6 +34,8 @@ commands:
                                              build every component (here with rpmbuild in bwrap, in
                                              mock, or on Copr) into a yum repository swapped in
                                              atomically; reproducible (build --help)
+  smoketest [--out DIR] OVERLAY              install and run gitoverlay.tests.yml against the raw compose;
+                                             promote it to DIR-smoketested when it passes
   diff [--json] REPO1 REPO2                  what differs between two builds or composes: packages
                                              added/removed/changed, same NEVRA rebuilt differently
   lsp --stdio                                run the language server on stdin/stdout
@@ -60,6 +63,8 @@ export async function run(argv: string[]): Promise<CommandResult> {
         return await runRevert(rest);
       case 'diff':
         return await runDiff(rest);
+      case 'smoketest':
+        return await runSmoketest(rest);
       case undefined:
       case 'help':
       case '--help':
