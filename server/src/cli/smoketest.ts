@@ -17,6 +17,11 @@ function report(r: SmokeResult): string {
   for (const s of r.steps) lines.push(`  ${s.ok ? 'ok  ' : 'FAIL'} ${s.name}${s.detail ? `: ${s.detail}` : ''}`);
   const changed = r.changed.map((c) => `${c.component} ${c.from ?? '(new)'} -> ${c.to}`);
   lines.push(`changed since the last smoketested compose: ${changed.length ? changed.join('; ') : 'nothing'}`);
+  if (r.culprit) {
+    const c = r.culprit;
+    if (c.commit) lines.push(`culprit: ${c.component}: ${c.where} commit ${c.commit.id} "${c.commit.subject}"; revert it in that ${c.where} (gitoverlay revert -C <its work tree> ${c.commit.id.slice(0, 12)}, or the component's Revert… lens)`);
+    else lines.push(`culprit: ${c.component}: one of ${c.commits.length} ${c.where} commits: ${c.commits.map((x) => `${x.id.slice(0, 12)} "${x.subject}"`).join(', ')}`);
+  }
   if (r.ok) lines.push(`passed: promoted to ${r.smoketested}`);
   else lines.push(`FAILED: ${r.smoketested} is unchanged; suspects: ${r.changed.map((c) => c.component).join(', ') || 'none (nothing changed: the tests or the base moved)'}; log: ${r.log}`);
   return lines.join('\n') + '\n';

@@ -23,6 +23,9 @@ export async function pool<T>(items: readonly T[], limit: number, fn: (item: T) 
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
+/** The commits a component was built from (what a smoke test's culprit search walks). */
+const commitsOf = (c: { upstream: { commit: string } | null; distgit: { commit: string } | null }) => ({ upstream: c.upstream?.commit ?? null, distgit: c.distgit?.commit ?? null });
+
 export interface ExecuteOptions {
   jobs: number;
   progress: (line: string) => void;
@@ -110,7 +113,7 @@ export async function execute(ctx: Ctx, plan: OverlayPlan, backend: Backend, opt
     const started = Date.now();
     try {
       const built = await backend.build(ctx, c, raw, log);
-      state.components[name] = { key, ...built };
+      state.components[name] = { key, ...built, commits: commitsOf(c) };
       results.set(name, { name, status: 'built', log: logPath, ...built });
       progress(`[${n}/${total}] built ${name}: ${built.nevr} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     } catch (err) {
@@ -145,7 +148,8 @@ export async function execute(ctx: Ctx, plan: OverlayPlan, backend: Backend, opt
       const logPath = join(ctx.newDir, name, 'build.log');
       if ('error' in r) results.set(name, { name, nevr: plan.byName.get(name)!.c.nevr, status: 'failed', log: logPath, files: [], error: r.error, pendingArches: [], ...(r.chroots ? { chroots: r.chroots } : {}) });
       else {
-        state.components[name] = { key, nevr: r.nevr, files: r.files, pendingArches: r.pendingArches, ...(r.chroots ? { chroots: r.chroots } : {}) };
+        const c = plan.byName.get(name)!.c;
+        state.components[name] = { key, nevr: r.nevr, files: r.files, pendingArches: r.pendingArches, commits: commitsOf(c), ...(r.chroots ? { chroots: r.chroots } : {}) };
         results.set(name, { name, status: 'built', log: logPath, ...r });
       }
     }

@@ -12,6 +12,8 @@ export interface StateEntry {
   nevr: string;
   files: string[];
   pendingArches: string[];
+  /** The commits it was built from. */
+  commits?: { upstream: string | null; distgit: string | null };
   /** Remote builds (Copr) per chroot. */
   chroots?: Record<string, { state: string; buildId: number | null; resultUrl: string | null; repoUrl: string | null }>;
 }

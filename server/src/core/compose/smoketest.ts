@@ -11,6 +11,7 @@ import { readState } from '../build/state';
 import { hostBaseRepo } from './host-base';
 import { sandboxArgs, sandboxMounts } from './sandbox-root';
 import { readTests } from './tests-file';
+import { findCulprit, type Commits, type Culprit } from './culprit';
 
 /**
  * `gitoverlay smoketest`: the raw compose (the build's repository) installed with real dnf into a
@@ -47,6 +48,8 @@ export interface SmokeResult {
   /** Components whose NEVR differs from the last smoketested compose's (all when there is none). */
   changed: { component: string; from: string | null; to: string }[];
   steps: StepResult[];
+  /** On failure with one changed component: the commits that changed it, the culprit when one. */
+  culprit: Culprit | null;
   log: string;
   resultFile: string;
 }
@@ -60,9 +63,15 @@ export function composeId(nevrs: Record<string, string>): string {
   return createHash('sha256').update(JSON.stringify(Object.entries(nevrs).sort())).digest('hex').slice(0, 12);
 }
 
-async function previousNevrs(smoketested: string): Promise<Record<string, string> | null> {
+interface ComposeRecord {
+  id: string;
+  nevrs: Record<string, string>;
+  commits: Record<string, Commits>;
+}
+
+async function previousCompose(smoketested: string): Promise<ComposeRecord | null> {
   try {
-    return (JSON.parse(await readFile(join(smoketested, COMPOSE_FILE), 'utf8')) as { nevrs: Record<string, string> }).nevrs;
+    return JSON.parse(await readFile(join(smoketested, COMPOSE_FILE), 'utf8')) as ComposeRecord;
   } catch {
     return null;
   }
@@ -100,7 +109,9 @@ export async function smoketest(overlayPath: string, options: SmokeOptions = {})
   if (!bwrap) throw new SmokeError('the smoke test runs its commands in bwrap, which is not installed (apt install bubblewrap / dnf install bubblewrap)');
   const nevrs = Object.fromEntries(Object.entries(state.components).map(([k, v]) => [k, v.nevr]));
   const id = composeId(nevrs);
-  const before = await previousNevrs(smoketested);
+  const commits = Object.fromEntries(Object.entries(state.components).flatMap(([k, v]) => (v.commits ? [[k, v.commits]] : [])));
+  const good = await previousCompose(smoketested);
+  const before = good?.nevrs ?? null;
   const changed = Object.entries(nevrs)
     .filter(([k, v]) => !before || before[k] !== v)
     .map(([component, to]) => ({ component, from: before?.[component] ?? null, to }));
@@ -151,19 +162,24 @@ export async function smoketest(overlayPath: string, options: SmokeOptions = {})
   }
   const ok = steps.length > 0 && steps.every((s) => s.ok);
   let promoted = false;
+  let culprit: Culprit | null = null;
+  if (!ok && changed.length === 1) {
+    culprit = await findCulprit(join(dir, '.gitoverlay', 'mirrors'), changed[0].component, good?.commits[changed[0].component], commits[changed[0].component]);
+    if (culprit) progress(`culprit: ${culprit.component}, ${culprit.commit ? `${culprit.where} commit ${culprit.commit.id.slice(0, 12)} "${culprit.commit.subject}"` : `${culprit.commits.length} ${culprit.where} commits`}`);
+  }
   if (ok) {
-    await promote(raw, smoketested, { id, nevrs }, signal);
+    await promote(raw, smoketested, { id, nevrs, commits }, signal);
     promoted = true;
     progress(`promoted compose ${id} to ${smoketested}`);
   }
   const resultFile = join(results, `${id}.json`);
-  const result: SmokeResult = { id, ok, raw, smoketested, promoted, nevrs, changed, steps, log: logPath, resultFile };
+  const result: SmokeResult = { id, ok, raw, smoketested, promoted, nevrs, changed, steps, culprit, log: logPath, resultFile };
   await writeFile(resultFile, JSON.stringify({ ...result, time: new Date().toISOString() }, null, 2) + '\n');
   return result;
 }
 
 /** raw → smoketested, swapped in atomically (hard links: no copy of the packages). */
-async function promote(raw: string, smoketested: string, compose: { id: string; nevrs: Record<string, string> }, signal?: AbortSignal): Promise<void> {
+async function promote(raw: string, smoketested: string, compose: ComposeRecord, signal?: AbortSignal): Promise<void> {
   const next = `${smoketested}.new`;
   const old = `${smoketested}.old`;
   await rm(next, { recursive: true, force: true });
