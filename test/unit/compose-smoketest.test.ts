@@ -104,4 +104,21 @@ describe('composes that react: raw → smoketested, the culprit named, reverted,
     assert.notEqual(after, before);
     rmSync(work, { recursive: true, force: true });
   });
+
+  test('several components changed: bisected with the good builds (nothing rebuilt), the culprit named', () => {
+    // A harmless change to tools and a breaking one to greet land together.
+    const tools = join(world, 'distgit', 'tools');
+    writeFileSync(join(tools, 'tools.spec'), readFileSync(join(tools, 'tools.spec'), 'utf8').replace(/^(Summary:\s*)(.*)$/m, '$1$2, tidier'));
+    execFileSync('git', [...GIT, 'commit', '-q', '-am', 'Tidier summary'], { cwd: tools });
+    const dg = join(world, 'distgit', 'greet');
+    writeFileSync(join(dg, 'greet.spec'), readFileSync(join(dg, 'greet.spec'), 'utf8').replace('install -Dm755 greet', 'install -Dm600 greet'));
+    execFileSync('git', [...GIT, 'commit', '-q', '-am', 'Install greet for root only'], { cwd: dg });
+    const breaking = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dg, encoding: 'utf8' }).trim();
+    assert.equal(cli('build', '--backend', 'local', join(world, 'overlay.yml')).status, 0);
+    const r = cli('smoketest', join(world, 'overlay.yml'));
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /suspects: greet, tools;/);
+    assert.match(r.stdout, /^bisect: greet after 1 composes tried, 0 packages rebuilt$/m);
+    assert.match(r.stdout, new RegExp(`culprit: greet: dist-git commit ${breaking} "Install greet for root only"`));
+  });
 });

@@ -17,6 +17,7 @@ function report(r: SmokeResult): string {
   for (const s of r.steps) lines.push(`  ${s.ok ? 'ok  ' : 'FAIL'} ${s.name}${s.detail ? `: ${s.detail}` : ''}`);
   const changed = r.changed.map((c) => `${c.component} ${c.from ?? '(new)'} -> ${c.to}`);
   lines.push(`changed since the last smoketested compose: ${changed.length ? changed.join('; ') : 'nothing'}`);
+  if (r.bisect) lines.push(`bisect: ${r.bisect.component ?? 'no single component'} after ${r.bisect.tried} composes tried, ${r.bisect.rebuilt} packages rebuilt`);
   if (r.culprit) {
     const c = r.culprit;
     if (c.commit) lines.push(`culprit: ${c.component}: ${c.where} commit ${c.commit.id} "${c.commit.subject}"; revert it in that ${c.where} (gitoverlay revert -C <its work tree> ${c.commit.id.slice(0, 12)}, or the component's Revert… lens)`);

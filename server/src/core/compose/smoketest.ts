@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -6,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { run } from '../git/exec';
 import { exists } from '../build/fs';
-import { runLogged, which } from '../build/proc';
+import { which } from '../build/proc';
 import { readState } from '../build/state';
-import { hostBaseRepo } from './host-base';
-import { sandboxArgs, sandboxMounts } from './sandbox-root';
+import { bisectComponents, type BisectResult } from './bisect';
+import { hostBaseFor, runTests, type StepResult } from './run-tests';
 import { readTests } from './tests-file';
 import { findCulprit, type Commits, type Culprit } from './culprit';
 
@@ -31,12 +30,6 @@ export interface SmokeOptions {
   onProgress?: (line: string) => void;
 }
 
-export interface StepResult {
-  name: string;
-  ok: boolean;
-  detail: string;
-}
-
 export interface SmokeResult {
   id: string;
   ok: boolean;
@@ -48,8 +41,10 @@ export interface SmokeResult {
   /** Components whose NEVR differs from the last smoketested compose's (all when there is none). */
   changed: { component: string; from: string | null; to: string }[];
   steps: StepResult[];
-  /** On failure with one changed component: the commits that changed it, the culprit when one. */
+  /** On failure: the changed component that broke it (bisected among several) and its commits, the culprit when one. */
   culprit: Culprit | null;
+  /** When several components changed: how the culprit component was found. */
+  bisect: BisectResult | null;
   log: string;
   resultFile: string;
 }
@@ -77,25 +72,6 @@ async function previousCompose(smoketested: string): Promise<ComposeRecord | nul
   }
 }
 
-/** A command in the sandbox: its exit code and output (both streams), killed after `ms`. */
-function inSandbox(bwrap: string, mounts: readonly string[], command: string[], ms: number, signal?: AbortSignal): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(bwrap, sandboxArgs(mounts, command), { stdio: ['ignore', 'pipe', 'pipe'], signal });
-    let output = '';
-    child.stdout.on('data', (b: Buffer) => (output += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (output += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      resolve({ code: null, output: output + e.message });
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
-
 export async function smoketest(overlayPath: string, options: SmokeOptions = {}): Promise<SmokeResult> {
   const progress = options.onProgress ?? (() => undefined);
   const { signal } = options;
@@ -119,61 +95,49 @@ export async function smoketest(overlayPath: string, options: SmokeOptions = {})
   await mkdir(results, { recursive: true });
   const logPath = join(results, `${id}.log`);
   const log = createWriteStream(logPath);
-  const work = await mkdtemp(join(tmpdir(), 'gitoverlay-smoke-'));
-  const root = join(work, 'root');
   const steps: StepResult[] = [];
+  const releasever = options.releasever ?? (/\.fc(\d+)$/.exec(state.dist)?.[1] ?? '41');
+  const hostDir = await mkdtemp(join(tmpdir(), 'gitoverlay-hostbase-'));
+  let bisect: BisectResult | null = null;
+  let culprit: Culprit | null = null;
   try {
+    const hostBase = await hostBaseFor(tests, hostDir, signal);
+    if (hostBase) log.write('no base repositories: this host lends its interpreters to the sandbox (gitoverlay-host-base)\n');
+    const runOpts = { releasever, bwrap, log: log as WriteStream, logPath, signal, progress, hostBase };
     progress(`smoke test of compose ${id} (${raw}); changed since the last smoketested: ${changed.map((c) => c.component).join(', ') || 'nothing'}`);
-    const repos = [`raw,file://${raw}`, ...tests.repos.map((u, i) => `base${i},${u}`)];
-    const extra: string[] = [];
-    if (!tests.repos.length) {
-      const host = await hostBaseRepo(work, signal);
-      repos.push(`hostbase,file://${host.repo}`);
-      extra.push('gitoverlay-host-base');
-      log.write(`no base repositories: this host lends ${host.provides.join(', ')} to the sandbox (gitoverlay-host-base)\n`);
+    steps.push(...(await runTests(raw, tests, { ...runOpts, components: changed.map((c) => c.component) })));
+    const ok = steps.length > 0 && steps.every((x) => x.ok);
+    // The reaction: which changed component, then which of its commits.
+    let suspect = !ok && changed.length === 1 ? changed[0].component : null;
+    if (!ok && changed.length > 1 && good) {
+      progress(`bisecting ${changed.length} suspects with the last smoketested compose's builds (nothing is rebuilt)`);
+      bisect = await bisectComponents(raw, smoketested, Object.keys(nevrs), changed.map((c) => c.component), async (repo, fromRaw) => {
+        log.write(`\n# bisect: ${fromRaw.join(', ')} from raw, the rest from ${smoketested}\n`);
+        const r = await runTests(repo, tests, { ...runOpts, components: fromRaw, progress: () => undefined });
+        const passed = r.length > 0 && r.every((x) => x.ok);
+        progress(`bisect: with ${fromRaw.join(', ')} new the compose ${passed ? 'passes' : 'fails'}`);
+        return passed;
+      }, signal);
+      suspect = bisect.component;
+      progress(`bisect: ${suspect} (${bisect.tried} composes tried, ${bisect.rebuilt} packages rebuilt)`);
     }
-    const releasever = options.releasever ?? (/\.fc(\d+)$/.exec(state.dist)?.[1] ?? '41');
-    const dnf = (packages: string[]) => [
-      `--installroot=${root}`, '--setopt=reposdir=/dev/null', ...repos.map((r) => `--repofrompath=${r}`), ...repos.map((r) => `--setopt=${r.split(',')[0]}.gpgcheck=0`),
-      `--setopt=cachedir=${work}/cache`, `--releasever=${releasever}`, `--setopt=module_platform_id=platform:f${releasever}`, '--setopt=install_weak_deps=0', '--nodocs', '-y', 'install', '--', ...packages,
-    ];
-    const sets = [...tests.install, ...changed.flatMap((c) => (tests.components[c.component]?.install.length ? [{ name: `${c.component}'s tests`, packages: tests.components[c.component].install }] : []))];
-    for (const set of sets) {
-      progress(`installing ${set.name}: ${set.packages.join(' ')}`);
-      const code = await runLogged('dnf', dnf([...set.packages, ...extra]), log as WriteStream, { signal, env: { ...process.env, LC_ALL: 'C' } });
-      steps.push({ name: `install ${set.name}`, ok: code === 0, detail: code === 0 ? set.packages.join(' ') : `dnf exited ${code} (see ${logPath})` });
-      if (code !== 0) break;
-    }
-    const commands = [...tests.commands, ...changed.flatMap((c) => tests.components[c.component]?.commands ?? [])];
-    if (steps.every((s) => s.ok)) {
-      const mounts = sandboxMounts(root);
-      for (const c of commands) {
-        const r = await inSandbox(bwrap, mounts, c.run, 60_000, signal);
-        log.write(`\n$ ${c.run.join(' ')}\n${r.output}[exit ${r.code}]\n`);
-        const ok = r.code === 0 && (c.expectOutput === undefined || r.output.includes(c.expectOutput));
-        const why = r.code !== 0 ? `exit ${r.code ?? 'killed'}: ${r.output.trim().split('\n').pop() ?? ''}` : ok ? r.output.trim().split('\n')[0] ?? '' : `output lacks "${c.expectOutput}"`;
-        steps.push({ name: c.name, ok, detail: why });
-        progress(`${ok ? 'passed' : 'FAILED'}: ${c.name}: ${why}`);
-      }
+    if (suspect) {
+      culprit = await findCulprit(join(dir, '.gitoverlay', 'mirrors'), suspect, good?.commits[suspect], commits[suspect]);
+      if (culprit) progress(`culprit: ${culprit.component}, ${culprit.commit ? `${culprit.where} commit ${culprit.commit.id.slice(0, 12)} "${culprit.commit.subject}"` : `${culprit.commits.length} ${culprit.where} commits`}`);
     }
   } finally {
     await new Promise<void>((r) => log.end(r));
-    await rm(work, { recursive: true, force: true });
+    await rm(hostDir, { recursive: true, force: true });
   }
-  const ok = steps.length > 0 && steps.every((s) => s.ok);
+  const ok = steps.length > 0 && steps.every((x) => x.ok);
   let promoted = false;
-  let culprit: Culprit | null = null;
-  if (!ok && changed.length === 1) {
-    culprit = await findCulprit(join(dir, '.gitoverlay', 'mirrors'), changed[0].component, good?.commits[changed[0].component], commits[changed[0].component]);
-    if (culprit) progress(`culprit: ${culprit.component}, ${culprit.commit ? `${culprit.where} commit ${culprit.commit.id.slice(0, 12)} "${culprit.commit.subject}"` : `${culprit.commits.length} ${culprit.where} commits`}`);
-  }
   if (ok) {
     await promote(raw, smoketested, { id, nevrs, commits }, signal);
     promoted = true;
     progress(`promoted compose ${id} to ${smoketested}`);
   }
   const resultFile = join(results, `${id}.json`);
-  const result: SmokeResult = { id, ok, raw, smoketested, promoted, nevrs, changed, steps, culprit, log: logPath, resultFile };
+  const result: SmokeResult = { id, ok, raw, smoketested, promoted, nevrs, changed, steps, culprit, bisect, log: logPath, resultFile };
   await writeFile(resultFile, JSON.stringify({ ...result, time: new Date().toISOString() }, null, 2) + '\n');
   return result;
 }
