@@ -115,3 +115,9 @@ if (process.env.BENCH_COPR !== '0') {
   const { benchCopr } = await import('./copr.mjs');
   await benchCopr();
 }
+
+// Issue 18's bisect: 64 suspects, composes tried and packages rebuilt (bench/compose-bisect.mjs); BENCH_BISECT=0 skips it.
+if (process.env.BENCH_BISECT !== '0') {
+  const { benchBisect } = await import('./compose-bisect.mjs');
+  await benchBisect();
+}
