@@ -16,7 +16,7 @@ function overlayUri(given?: string | vscode.Uri): vscode.Uri | undefined {
   return active && /(^|\/)(overlay\.ya?ml|[^/]+\.overlay\.ya?ml)$/.test(active.path) ? active : undefined;
 }
 
-async function pickOverlay(given?: string | vscode.Uri): Promise<vscode.Uri | undefined> {
+export async function pickOverlay(given?: string | vscode.Uri): Promise<vscode.Uri | undefined> {
   const direct = overlayUri(given);
   if (direct) return direct;
   const found = await vscode.workspace.findFiles('**/{overlay.yml,overlay.yaml,*.overlay.yml}', '**/{node_modules,.gitoverlay}/**', 50);

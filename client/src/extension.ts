@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { workspace, type ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { registerBuilds, type BuildsView } from './builds';
+import { pickOverlay, registerBuilds, type BuildsView } from './builds';
+import { registerComposes, type ComposesView } from './composes';
 import { registerPublishedModulemd } from './published-modulemd';
 import { registerBuildrootView, type BuildrootView } from './buildroot-view';
 import { registerPreviews } from './previews';
@@ -14,6 +15,7 @@ let client: LanguageClient | undefined;
 export interface GitoverlayApi {
   buildroot: BuildrootView;
   builds: BuildsView;
+  composes: ComposesView;
 }
 
 export async function activate(context: ExtensionContext): Promise<GitoverlayApi> {
@@ -50,7 +52,8 @@ export async function activate(context: ExtensionContext): Promise<GitoverlayApi
   );
   const builds = registerBuilds(context, client);
   registerPublishedModulemd(context, builds);
-  return { buildroot, builds };
+  const composes = registerComposes(context, client, pickOverlay);
+  return { buildroot, builds, composes };
 }
 
 export async function deactivate(): Promise<void> {

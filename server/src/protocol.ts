@@ -4,6 +4,7 @@
  * lsp_ext.ts. Types only, plus the parameter shapes the server checks on arrival and one guard.
  */
 import type { BuildResult } from './core/build/build';
+import type { SmokeResult } from './core/compose/smoketest';
 import type { Resolution } from './core/buildroot/resolve';
 import type { ComponentDistgit } from './core/revert/component';
 import type { OverlayRevertNEVR } from './core/revert/overlay-nevr';
@@ -12,6 +13,7 @@ import type { RevertCandidate } from './core/revert/candidates';
 import type { RevertPreview } from './core/revert/preview';
 
 export type { BuildResult, ComponentBuild } from './core/build/build';
+export type { SmokeResult } from './core/compose/smoketest';
 export type { ApplyResult } from './core/revert/apply';
 export type { RevertCandidate } from './core/revert/candidates';
 export type { RevertPreview } from './core/revert/preview';
@@ -56,6 +58,8 @@ export interface Requests {
   'gitoverlay/overlayComponents': [{ uri: string }, string[]];
   /** `backend` and `copr` (owner/project) override the gitoverlay.build.* settings for this build. */
   'gitoverlay/build': [{ uri: string; components?: string[]; backend?: string; copr?: string }, Answer<BuildResult>];
+  /** The smoke test of the overlay's raw compose (gitoverlay.tests.yml beside it); promotes it when it passes. */
+  'gitoverlay/smoketest': [{ uri: string }, Answer<SmokeResult>];
   'gitoverlay/revertCandidates': [{ uri: string }, Answer<RevertCandidate[]>];
   'gitoverlay/revertPreview': [{ uri: string; commit: string }, Answer<RevertPreview>];
   'gitoverlay/revertApply': [{ uri: string; commit: string; bumpOnCollision?: boolean; allowCollision?: boolean }, Answer<ApplyResult>];
@@ -93,6 +97,7 @@ export const PARAMS: { [M in RequestMethod]: Record<string, ParamType> | null } 
   'gitoverlay/buildableModules': null,
   'gitoverlay/overlayComponents': { uri: 'string' },
   'gitoverlay/build': { uri: 'string', components: 'string[]?', backend: 'string?', copr: 'string?' },
+  'gitoverlay/smoketest': { uri: 'string' },
   'gitoverlay/revertCandidates': { uri: 'string' },
   'gitoverlay/revertPreview': { uri: 'string', commit: 'string' },
   'gitoverlay/revertApply': { uri: 'string', commit: 'string', bumpOnCollision: 'boolean?', allowCollision: 'boolean?' },

@@ -3,6 +3,7 @@ import { simpleGit } from 'simple-git';
 import { dirname, resolve } from 'node:path';
 import { run } from '../core/git/exec';
 import { buildOverlay, type BuildResult } from '../core/build/build';
+import { smoketest, type SmokeResult } from '../core/compose/smoketest';
 import { applyRevert } from '../core/revert/apply';
 import { componentDistgit } from '../core/revert/component';
 import { overlayRevertNEVR } from '../core/revert/overlay-nevr';
@@ -73,6 +74,28 @@ export class ActionService {
                   void this.connection.sendNotification('gitoverlay/buildChroot', { file: path, component, chroot: c.name, state: c.state, buildId, resultUrl: c.result_url } satisfies BuildChrootState),
               }
             : undefined,
+        signal: abort.signal,
+        onProgress: (line) => {
+          progress.report(line);
+          this.connection.console.log(line);
+        },
+      });
+    } finally {
+      progress.done();
+    }
+  }
+
+  /** The smoke test of the overlay's raw compose (the build's repository), with progress; promotes it when it passes. */
+  async smoketest(path: string, token?: CancellationToken): Promise<SmokeResult> {
+    this.guard('run a smoke test', 'dnf and bwrap');
+    const progress = await this.connection.window.createWorkDoneProgress();
+    const abort = new AbortController();
+    progress.begin('gitoverlay: smoke test', undefined, path, true);
+    progress.token.onCancellationRequested(() => abort.abort());
+    token?.onCancellationRequested(() => abort.abort());
+    try {
+      return await smoketest(path, {
+        out: this.buildSettings.out ? resolve(dirname(path), this.buildSettings.out) : undefined,
         signal: abort.signal,
         onProgress: (line) => {
           progress.report(line);

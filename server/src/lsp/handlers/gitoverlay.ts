@@ -73,6 +73,7 @@ export function registerGitoverlayHandlers(ctx: ServerContext): void {
       refreshLenses();
     }
   });
+  onAction(connection, 'gitoverlay/smoketest', (p, token) => actions.smoketest(fsPath(p.uri), token));
   onAction(connection, 'gitoverlay/rpmInfo', (p) => actions.rpmInfo(p.path));
   onAction(connection, 'gitoverlay/componentDistgit', async (p) => {
     const a = pipeline.analysis(p.uri);
