@@ -121,4 +121,28 @@ describe('composes that react: raw → smoketested, the culprit named, reverted,
     assert.match(r.stdout, /^bisect: greet after 1 composes tried, 0 packages rebuilt$/m);
     assert.match(r.stdout, new RegExp(`culprit: greet: dist-git commit ${breaking} "Install greet for root only"`));
   });
+
+  test('several commits of the culprit component: the component built at commits of the range, the first bad one named', () => {
+    const dg = join(world, 'distgit', 'greet');
+    // Back to good: the last breakage reverted, promoted.
+    const last = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dg, encoding: 'utf8' }).trim();
+    assert.equal(cli('revert', '-C', dg, last).status, 0);
+    assert.equal(cli('build', '--backend', 'local', join(world, 'overlay.yml')).status, 0);
+    assert.equal(cli('smoketest', join(world, 'overlay.yml')).status, 0);
+    // Three commits land: harmless, breaking, harmless.
+    const spec = join(dg, 'greet.spec');
+    const commit = (change: (text: string) => string, subject: string): string => {
+      writeFileSync(spec, change(readFileSync(spec, 'utf8')));
+      execFileSync('git', [...GIT, 'commit', '-q', '-am', subject], { cwd: dg });
+      return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dg, encoding: 'utf8' }).trim();
+    };
+    commit((t) => t.replace(/^(Summary:\s*)(.*)$/m, '$1$2, politely'), 'Polite summary');
+    const breaking = commit((t) => t.replace('install -Dm755 greet', 'install -Dm644 greet'), 'Drop the execute bit');
+    commit((t) => `${t}# reviewed\n`, 'Mark as reviewed');
+    assert.equal(cli('build', '--backend', 'local', join(world, 'overlay.yml')).status, 0);
+    const r = cli('smoketest', join(world, 'overlay.yml'));
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /suspects: greet;/);
+    assert.match(r.stdout, new RegExp(`culprit: greet: dist-git commit ${breaking} "Drop the execute bit" \\(the first bad of 3, 2 builds bisected\\)`));
+  });
 });

@@ -20,7 +20,7 @@ function report(r: SmokeResult): string {
   if (r.bisect) lines.push(`bisect: ${r.bisect.component ?? 'no single component'} after ${r.bisect.tried} composes tried, ${r.bisect.rebuilt} packages rebuilt`);
   if (r.culprit) {
     const c = r.culprit;
-    if (c.commit) lines.push(`culprit: ${c.component}: ${c.where} commit ${c.commit.id} "${c.commit.subject}"; revert it in that ${c.where} (gitoverlay revert -C <its work tree> ${c.commit.id.slice(0, 12)}, or the component's Revert… lens)`);
+    if (c.commit) lines.push(`culprit: ${c.component}: ${c.where} commit ${c.commit.id} "${c.commit.subject}"${c.bisected ? ` (the first bad of ${c.commits.length}, ${c.bisected} builds bisected)` : ''}; revert it in that ${c.where} (gitoverlay revert -C <its work tree> ${c.commit.id.slice(0, 12)}, or the component's Revert… lens)`);
     else lines.push(`culprit: ${c.component}: one of ${c.commits.length} ${c.where} commits: ${c.commits.map((x) => `${x.id.slice(0, 12)} "${x.subject}"`).join(', ')}`);
   }
   if (r.ok) lines.push(`passed: promoted to ${r.smoketested}`);

@@ -53,6 +53,7 @@ export async function buildOverlay(overlayPath: string, overlay: unknown, option
   await excludeFromGit(overlayDir, [out, `${out}.new`, `${out}.old`, `${out}.partial`, `${out}.work`, `${out}.copr.json`, join(overlayDir, '.gitoverlay')], signal);
 
   const resolution = await resolveOverlay(overlayPath, overlay, {
+    ...(options.recordResolution === false ? { writeState: false } : {}),
     allowFile: options.allowFile ?? false,
     cacheDir,
     fetch: options.fetch ?? true,

@@ -20,8 +20,10 @@ export interface Culprit {
   /** The mirror they were read from. */
   mirror: string;
   commits: { id: string; subject: string }[];
-  /** The one commit, when the range holds one. */
+  /** The one commit: the range's only one, or the first bad one a bisect found. */
   commit: { id: string; subject: string } | null;
+  /** Builds a commit bisect made and tested (0: the range held one commit). */
+  bisected: number;
 }
 
 const HEX = /^[0-9a-f]{40}$/;
@@ -60,7 +62,7 @@ export async function findCulprit(mirrors: string, component: string, good: Comm
     const commits: { id: string; subject: string }[] = [];
     for (let i = 0; i + 1 < parts.length; i += 2) commits.push({ id: parts[i].trim(), subject: parts[i + 1] });
     if (!commits.length) continue;
-    return { component, where: where === 'distgit' ? 'dist-git' : 'upstream', mirror, commits, commit: commits.length === 1 ? commits[0] : null };
+    return { component, where: where === 'distgit' ? 'dist-git' : 'upstream', mirror, commits, commit: commits.length === 1 ? commits[0] : null, bisected: 0 };
   }
   return null;
 }

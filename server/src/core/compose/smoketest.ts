@@ -10,6 +10,9 @@ import { readState } from '../build/state';
 import { bisectComponents, type BisectResult } from './bisect';
 import { hostBaseFor, runTests, type StepResult } from './run-tests';
 import { readTests } from './tests-file';
+import { bisectCommits } from './bisect-commits';
+import { componentViews } from '../rules/overlay/model';
+import { parseYaml } from '../yaml/parse';
 import { findCulprit, type Commits, type Culprit } from './culprit';
 
 /**
@@ -123,6 +126,20 @@ export async function smoketest(overlayPath: string, options: SmokeOptions = {})
     }
     if (suspect) {
       culprit = await findCulprit(join(dir, '.gitoverlay', 'mirrors'), suspect, good?.commits[suspect], commits[suspect]);
+      if (culprit && !culprit.commit) {
+        // Several commits: the component built at commits of the range, the first bad one found.
+        const name = suspect;
+        const overlay = parseYaml(await readFile(overlayPath, 'utf8')).documents[0]?.value;
+        const index = componentViews(overlay).findIndex((v) => v.name === name);
+        if (index >= 0) {
+          progress(`bisecting ${culprit.commits.length} ${culprit.where} commits of ${name}`);
+          const found = await bisectCommits(overlayPath, overlay, index, name, culprit.where, [...culprit.commits].reverse(), raw, async (repo) => {
+            const r = await runTests(repo, tests, { ...runOpts, components: [name], progress: () => undefined });
+            return r.length > 0 && r.every((x) => x.ok);
+          }, { signal, progress });
+          culprit = { ...culprit, commit: found.commit, bisected: found.tried };
+        }
+      }
       if (culprit) progress(`culprit: ${culprit.component}, ${culprit.commit ? `${culprit.where} commit ${culprit.commit.id.slice(0, 12)} "${culprit.commit.subject}"` : `${culprit.commits.length} ${culprit.where} commits`}`);
     }
   } finally {
