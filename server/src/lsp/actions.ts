@@ -50,13 +50,8 @@ export class ActionService {
     if (backend !== undefined && backend !== 'local' && backend !== 'mock' && backend !== 'copr') throw new Error(`unknown build backend '${backend}'`);
     const project = choice.copr ?? b.copr.project;
     if (backend === 'copr' && !project) throw new Error('a Copr build needs a project: set gitoverlay.build.copr.project (owner/project)');
-    const progress = await this.connection.window.createWorkDoneProgress();
-    const abort = new AbortController();
-    progress.begin('gitoverlay: building', undefined, path, true);
-    progress.token.onCancellationRequested(() => abort.abort());
-    token?.onCancellationRequested(() => abort.abort());
-    try {
-      return await buildOverlay(path, overlay, {
+    return this.withProgress('gitoverlay: building', path, token, (signal, onProgress) =>
+      buildOverlay(path, overlay, {
         components: components?.length ? components : undefined,
         allowFile: this.allowFile,
         out: this.buildSettings.out ? resolve(dirname(path), this.buildSettings.out) : undefined,
@@ -74,33 +69,31 @@ export class ActionService {
                   void this.connection.sendNotification('gitoverlay/buildChroot', { file: path, component, chroot: c.name, state: c.state, buildId, resultUrl: c.result_url } satisfies BuildChrootState),
               }
             : undefined,
-        signal: abort.signal,
-        onProgress: (line) => {
-          progress.report(line);
-          this.connection.console.log(line);
-        },
-      });
-    } finally {
-      progress.done();
-    }
+        signal,
+        onProgress,
+      }),
+    );
   }
 
   /** The smoke test of the overlay's raw compose (the build's repository), with progress; promotes it when it passes. */
   async smoketest(path: string, token?: CancellationToken): Promise<SmokeResult> {
     this.guard('run a smoke test', 'dnf and bwrap');
+    return this.withProgress('gitoverlay: smoke test', path, token, (signal, onProgress) =>
+      smoketest(path, { out: this.buildSettings.out ? resolve(dirname(path), this.buildSettings.out) : undefined, signal, onProgress }),
+    );
+  }
+
+  /** Long work with a cancellable progress notification (and the request's own cancellation); its lines logged too. */
+  private async withProgress<T>(title: string, path: string, token: CancellationToken | undefined, work: (signal: AbortSignal, onProgress: (line: string) => void) => Promise<T>): Promise<T> {
     const progress = await this.connection.window.createWorkDoneProgress();
     const abort = new AbortController();
-    progress.begin('gitoverlay: smoke test', undefined, path, true);
+    progress.begin(title, undefined, path, true);
     progress.token.onCancellationRequested(() => abort.abort());
     token?.onCancellationRequested(() => abort.abort());
     try {
-      return await smoketest(path, {
-        out: this.buildSettings.out ? resolve(dirname(path), this.buildSettings.out) : undefined,
-        signal: abort.signal,
-        onProgress: (line) => {
-          progress.report(line);
-          this.connection.console.log(line);
-        },
+      return await work(abort.signal, (line) => {
+        progress.report(line);
+        this.connection.console.log(line);
       });
     } finally {
       progress.done();

@@ -1,3 +1,4 @@
+import type { Dependencies } from '../buildroot/model';
 import { buildContext, moduleContext, prefixedVersion, runtimeContext } from './context';
 
 /**
@@ -9,10 +10,8 @@ import { buildContext, moduleContext, prefixedVersion, runtimeContext } from './
  * the expanded buildrequires and all requires, unless the document fixes it (static context).
  */
 
-export interface Deps {
-  buildrequires: Record<string, string[]>;
-  requires: Record<string, string[]>;
-}
+/** A dependencies entry: module → stream list, each way (the buildroot's own shape). */
+export type Deps = Dependencies;
 
 /** A module build of the solution, as xmd.mbs.buildrequires records it. */
 export interface SolvedBuild {
