@@ -68,7 +68,8 @@ export async function runResolve(argv: string[]): Promise<CommandResult> {
     written = `wrote ${result.components.filter((c) => c.error === undefined).length} spec(s) to ${specDir}\n`;
   }
 
-  const components = result.components.map(({ spec: _spec, ...rest }) => rest);
+  // The documented shape: the build's SOURCE_DATE_EPOCH stays internal.
+  const components = result.components.map(({ spec: _spec, sourceDate: _date, ...rest }) => rest);
   const stdout = values.json ? JSON.stringify(result.warnings ? { components, warnings: result.warnings } : { components }, null, 2) + '\n' : textReport(result.components);
   const notes = (result.warnings ?? []).map((w) => `gitoverlay: warning: ${w}\n`).join('') + written;
   return { code: failed ? 1 : 0, stdout, stderr: notes || undefined };
