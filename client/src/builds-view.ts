@@ -55,7 +55,9 @@ export class BuildsView implements vscode.TreeDataProvider<BuildItem> {
   getChildren(item?: BuildItem): BuildItem[] {
     if (item) return item.children;
     if (this.entries.size === 0) return [new BuildItem('No build yet: run "gitoverlay: Build…"')];
-    return [...this.entries].map(([file, e]) => {
+    // A running build first: what the packager is watching.
+    const order = [...this.entries].sort(([, a], [, b]) => Number(b.running) - Number(a.running));
+    return order.map(([file, e]) => {
       const label = vscode.workspace.asRelativePath(file);
       if (e.running) {
         const what = e.components.length ? e.components.join(', ') : 'all components';

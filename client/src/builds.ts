@@ -89,7 +89,7 @@ async function runBuild(client: LanguageClient, view: BuildsView, uri: vscode.Ur
   }
 }
 
-/** `.gitoverlay/last-build.json` (written by every CLI build, the tasks' too) into the view. */
+/** `.gitoverlay/last-build*.json` (written by every CLI build, the tasks' too: one per built document) into the view. */
 async function loadLastBuild(view: BuildsView, u: vscode.Uri, onlyIfUnknown = false): Promise<void> {
   try {
     const r = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(u)).toString('utf8')) as BuildResult & { overlay?: string };
@@ -130,11 +130,11 @@ const RPM_SCHEME = 'gitoverlay-rpm';
 export function registerBuilds(context: vscode.ExtensionContext, client: LanguageClient): BuildsView {
   const view = new BuildsView(context.workspaceState);
   const cli = context.asAbsolutePath(path.join('dist', 'cli.js'));
-  const watcher = vscode.workspace.createFileSystemWatcher('**/.gitoverlay/last-build.json');
+  const watcher = vscode.workspace.createFileSystemWatcher('**/.gitoverlay/last-build*.json');
   watcher.onDidChange((u) => void loadLastBuild(view, u));
   watcher.onDidCreate((u) => void loadLastBuild(view, u));
   // Builds made while the window was closed (CLI, tasks) show up too.
-  void vscode.workspace.findFiles('**/.gitoverlay/last-build.json', '**/node_modules/**', 50).then((found) => found.forEach((u) => void loadLastBuild(view, u, true)));
+  void vscode.workspace.findFiles('**/.gitoverlay/last-build*.json', '**/node_modules/**', 50).then((found) => found.forEach((u) => void loadLastBuild(view, u, true)));
   context.subscriptions.push(
     onNotification(client, 'gitoverlay/buildChroot', (p) => view.chroot(p)),
     watcher,

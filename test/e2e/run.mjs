@@ -18,7 +18,7 @@
 //
 // Builds and packages first when the VSIX or the compiled suite is missing or older than the sources.
 // Prints `✔ name (ms)` / `✖ name: error` per test and a last line `N passed, M failed`; exits 1 on any
-// failure, on no tests at all, or when the run exceeds GITOVERLAY_E2E_TIMEOUT_MS (default 180000; the
+// failure, on no tests at all, or when the run exceeds GITOVERLAY_E2E_TIMEOUT_MS (default 300000; the
 // one-time code-server install is not counted). Environment: CHROMIUM (browser path, default
 // /usr/bin/chromium), GITOVERLAY_E2E_GREP (same as --grep: only tests whose name matches).
 import { spawnSync } from 'node:child_process';
@@ -35,7 +35,7 @@ const option = (name) => {
 };
 const GREP = option('--grep') ?? process.env.GITOVERLAY_E2E_GREP;
 const ELECTRON = flag('--electron') || !!process.env.VSCODE_EXECUTABLE;
-const TIMEOUT_MS = Number(process.env.GITOVERLAY_E2E_TIMEOUT_MS) || 180_000;
+const TIMEOUT_MS = Number(process.env.GITOVERLAY_E2E_TIMEOUT_MS) || 300_000;
 // The tests edit files (in memory, reverted); they work on a copy so examples/ in the checkout never changes.
 const EXAMPLES = path.join(CACHE_DIR, 'e2e', 'workspace');
 fs.rmSync(EXAMPLES, { recursive: true, force: true });

@@ -224,6 +224,9 @@ export const uiTests = [
       const header = pane.locator('.pane-header').first();
       if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
       await waitForText(pane, ['world/overlay.yml', 'built'], 20_000);
+      // The pane is small and its list renders only what is visible: other builds' rows collapsed.
+      const other = pane.locator('.monaco-list-row[aria-expanded="true"]', { hasText: 'motd-module.yaml' }).first();
+      if (await other.isVisible().catch(() => false)) await other.locator('.monaco-tl-twistie').click();
       await pane.locator('.monaco-list-row', { hasText: 'greet' }).first().click();
       const rpm = pane.locator('.monaco-list-row', { hasText: /greet-.*\.rpm/ }).first();
       if (!(await rpm.isVisible().catch(() => false))) await page.keyboard.press('ArrowRight');
@@ -307,8 +310,12 @@ export const uiTests = [
         writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
         await page.waitForTimeout(2_000); // the settings file is watched; the language server gets the change
         await quickOpen(page, 'world/overlay.yml');
-        await runCommand(page, 'gitoverlay: Build…');
+        // Not runCommand: a recently used "gitoverlay: Revert Build…" would be the first match.
+        await page.keyboard.press('F1');
         const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        await input.fill('>gitoverlay: Build…');
+        await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^gitoverlay: Build…$/ }) }).first().click({ timeout: 10_000 });
         await page.locator('.quick-input-list .monaco-list-row', { hasText: 'All components' }).first().waitFor({ timeout: 20_000 });
         await page.keyboard.press('Enter');
         // Where: the backends offered, copr picked; no project in the settings, so it is asked for.

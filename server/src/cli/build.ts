@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildOverlay, type BuildResult } from '../core/build/build';
+import { recordLastBuild } from '../core/build/last-build';
 import { buildModule, ModuleBuildError } from '../core/build/module';
 import { OverlayError } from '../core/overlay/resolve';
 import { CoprError } from '../core/copr/client';
@@ -155,13 +156,8 @@ export async function runBuild(argv: string[], io: { progress?: (line: string) =
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
-  // The editor's Builds view shows what the last build of this overlay did (also when run as a task).
-  try {
-    mkdirSync(join(dirname(resolve(path)), '.gitoverlay'), { recursive: true });
-    writeFileSync(join(dirname(resolve(path)), '.gitoverlay', 'last-build.json'), JSON.stringify({ overlay: resolve(path), ...result }, null, 2) + '\n');
-  } catch {
-    /* a read-only checkout still builds */
-  }
+  // The editor's Builds view shows what the last build of this document did (also when run as a task).
+  recordLastBuild(path, result, (overlay as { document?: unknown } | null)?.document === 'modulemd');
   const errors = specErrors(result, (p) => readFileSync(p, 'utf8'));
   const stdout = values.json ? JSON.stringify(result, null, 2) + '\n' : summary(result) + errors.map((e) => e + '\n').join('');
   return { code: result.ok ? 0 : 1, stdout };

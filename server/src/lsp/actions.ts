@@ -3,6 +3,7 @@ import { simpleGit } from 'simple-git';
 import { dirname, resolve } from 'node:path';
 import { run } from '../core/git/exec';
 import { buildOverlay, type BuildResult } from '../core/build/build';
+import { recordLastBuild } from '../core/build/last-build';
 import { smoketest, type SmokeResult } from '../core/compose/smoketest';
 import { applyRevert } from '../core/revert/apply';
 import { componentDistgit } from '../core/revert/component';
@@ -50,7 +51,7 @@ export class ActionService {
     if (backend !== undefined && backend !== 'local' && backend !== 'mock' && backend !== 'copr') throw new Error(`unknown build backend '${backend}'`);
     const project = choice.copr ?? b.copr.project;
     if (backend === 'copr' && !project) throw new Error('a Copr build needs a project: set gitoverlay.build.copr.project (owner/project)');
-    return this.withProgress('gitoverlay: building', path, token, (signal, onProgress) =>
+    const result = await this.withProgress('gitoverlay: building', path, token, (signal, onProgress) =>
       buildOverlay(path, overlay, {
         components: components?.length ? components : undefined,
         allowFile: this.allowFile,
@@ -73,6 +74,8 @@ export class ActionService {
         onProgress,
       }),
     );
+    recordLastBuild(path, result, false);
+    return result;
   }
 
   /** The smoke test of the overlay's raw compose (the build's repository), with progress; promotes it when it passes. */
