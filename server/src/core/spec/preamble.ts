@@ -1,6 +1,7 @@
 import { balanceOpen, MacroContext, Unevaluable, type Macro } from './macros';
 import { acceptedDependencies } from './dependencies';
-import { evaluateExpression, isTrue } from './expression';
+import { isTrue } from './expression';
+import { CertainFailure, condition, DEFINES_FROM_OUTSIDE, unknownTagLine } from './certain-failures';
 import type { ReadFile, Shell } from './shell-idioms';
 
 /** `%autorelease` flags as rpmautospec reads them from the Release tag. */
@@ -64,6 +65,14 @@ export function abridgedSpec(text: string): string {
     start = end;
   }
   return text;
+}
+
+/**
+ * Two texts with the same key read the same in strict mode: the lines before %prep decide, and
+ * whether the whole text can define macros from outside (see DEFINES_FROM_OUTSIDE).
+ */
+export function preambleKey(text: string): string {
+  return `${DEFINES_FROM_OUTSIDE.test(text) ? 1 : 0}${abridgedSpec(text)}`;
 }
 
 /** Tags rpm knows, lower case (dependency tags are checked apart). */
@@ -139,50 +148,6 @@ function partPackage(kind: string, argText: string, mainName: string): string | 
   return name ?? (suffix !== null ? `${mainName}-${suffix}` : '');
 }
 
-/** rpm fails the spec whatever is beside it (see PreambleResult's `certain`); `rpmMessage`: what rpm prints then, when known. */
-class CertainFailure extends Error {
-  constructor(
-    message: string,
-    readonly rpmMessage?: string,
-  ) {
-    super(message);
-  }
-}
-
-/**
- * Two texts with the same key read the same in strict mode: the lines before %prep decide, and
- * whether the whole text can define macros from outside (see DEFINES_FROM_OUTSIDE).
- */
-export function preambleKey(text: string): string {
-  return `${DEFINES_FROM_OUTSIDE.test(text) ? 1 : 0}${abridgedSpec(text)}`;
-}
-
-/** Text that can define macros from outside the spec (%include, %{load:}, Lua, a shell call): nothing is certain then. */
-const DEFINES_FROM_OUTSIDE = /%include\b|%\{?load\b|%\{?lua\b|%\(/;
-
-/** rpm's built-in macros (4.18 and later): a name rpm may expand although no macro file defines it. */
-const BUILTINS = new Set([
-  'basename', 'define', 'dirname', 'dnl', 'dump', 'echo', 'error', 'exists', 'expand', 'expr', 'getconfdir', 'getenv', 'getncpus', 'global', 'gsub',
-  'len', 'load', 'lower', 'lua', 'macrobody', 'quote', 'rep', 'reverse', 'rpmversion', 'shescape', 'shrink', 'span', 'sub', 'suffix', 'trace',
-  'uncompress', 'undefine', 'upper', 'url2path', 'verbose', 'warn', 'nil',
-]);
-
-/**
- * An `%if` condition, expanded. When what is left holds only macros nothing defines (`%if
- * %{__cargo_skip_build}` without the Rust macros), rpm reports a bad condition: certainly, when nothing
- * in the spec can define macros from the files beside it (%include, %{load:}, Lua, a shell call).
- */
-function condition(ctx: MacroContext, expanded: string, text: string): number | string {
-  try {
-    return evaluateExpression(expanded);
-  } catch (err) {
-    const names = [...expanded.replace(/%%/g, '').matchAll(/%\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
-    const undefinedOnly = names.length > 0 && names.every((n) => !ctx.isDefined(n) && !BUILTINS.has(n));
-    if (err instanceof Unevaluable && undefinedOnly && !DEFINES_FROM_OUTSIDE.test(text)) throw new CertainFailure(`bad %if condition: ${expanded}`);
-    throw err;
-  }
-}
-
 /**
  * Joins lines ending in a backslash (multi-line %define bodies) and lines with a macro left open.
  * `line`: the number of the last physical line read, which rpm's messages name.
@@ -203,19 +168,6 @@ function logicalLines(text: string): { text: string; line: number }[] {
   });
   if (acc !== null) out.push({ text: acc, line: raw.length });
   return out;
-}
-
-/**
- * A preamble line that is a call of a macro nothing defines (`%gometa` without the Go macros): rpm
- * leaves it as written and fails with "Unknown tag", certainly, unless the spec can define macros from
- * outside itself.
- */
-function unknownTagLine(ctx: MacroContext, raw: string, expanded: string, lineNo: number, text: string): CertainFailure | null {
-  const m = /^%\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(raw);
-  if (!m || !expanded.trimStart().startsWith(m[0]) || expanded.includes('\n')) return null;
-  if (ctx.isDefined(m[1]) || BUILTINS.has(m[1]) || DEFINES_FROM_OUTSIDE.test(text)) return null;
-  // rpm names the line as expanded, its indentation kept, trailing blanks cut.
-  return new CertainFailure(`not a tag: ${raw}`, `error: line ${lineNo}: Unknown tag: ${expanded.trimEnd()}`);
 }
 
 const SECTION = /^%(prep|build|install|check|files|changelog|description|package|pre|post|preun|postun|pretrans|posttrans|triggerin|triggerun|triggerpostun|verifyscript|generate_buildrequires|conf)\b/;
