@@ -141,6 +141,8 @@ if (installed) {
       await quickOpen(page, 'world/overlay.yml');
       await runCommand(page, 'gitoverlay: Build…');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'All components' }).first().click({ timeout: 30_000 });
+      // Where to build: the default (mock when installed, else rpmbuild here).
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Default' }).first().click({ timeout: 30_000 });
       // "built 3 components into …/world/build" (or "3 reused" when an earlier run built them)
       await waitForText(page.locator('.notifications-toasts'), ['into', 'world/build'], 120_000);
     } finally {
