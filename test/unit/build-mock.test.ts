@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BACKENDS } from '../../server/src/core/build/backend';
 import { mockArgs, mockAvailable, mockBackend, mockChroot, moduleEnableOf, type MockOptions } from '../../server/src/core/build/backends/mock';
-import type { BuildResult } from '../../server/src/core/build/build';
+import { buildOverlay, type BuildResult } from '../../server/src/core/build/build';
 import { compose } from '../../server/src/core/build/compose';
 import { makeCtx } from '../../server/src/core/build/context';
 import { execute } from '../../server/src/core/build/executor';
@@ -359,6 +359,20 @@ describe('mock backend: builds of the example world', () => {
       assert.match(log, /mock's other logs, beside this one: root\.log, state\.log/);
       assert.ok(existsSync(join(out, 'greet', 'root.log')) && existsSync(join(out, 'greet', 'state.log')));
       assert.ok(lines.some((l) => /srpmroot packages for the next builds: hello-macros \(mock --addrepo /.test(l)), lines.join('\n'));
+
+      // Through buildOverlay (as the CLI and the editor build): the module streams the Buildroot
+      // view resolves reach mock's chroot.
+      const viaBuild = await buildOverlay(join(world, 'overlay.yml'), parseYaml(readFileSync(join(world, 'overlay.yml'), 'utf8')).documents[0].value, {
+        out: join(world, 'build-modules'),
+        allowFile: true,
+        fetch: false,
+        backend: 'mock',
+        moduleEnable: ['nodejs:20'],
+      });
+      assert.ok(viaBuild.ok, JSON.stringify(viaBuild.components));
+      const last = readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]).pop()!;
+      assert.equal(last[last.indexOf('--config-opts') + 1], 'module_enable=nodejs:20');
+      accepted(last);
 
       // mock failing to install the BuildRequires: the component fails, saying so.
       process.env.FAKE_MOCK_EXIT = '30';

@@ -27,6 +27,8 @@ export const BUILD_USAGE = `usage: gitoverlay build [--backend local|mock|copr] 
   --copr O/P        the Copr project (created when missing); credentials from ~/.config/copr ([copr-cli])
   --chroot NAME     a Copr chroot (repeatable; default fedora-N-<this arch> and fedora-N-aarch64 from --dist):
                     every batch on the x86_64 one first, the others once it succeeded
+  --module N:S      a module stream mock enables in its chroot (repeatable; the editor takes them
+                    from the Buildroot view's resolution of the overlay)
   --copr-config F   copr-cli's configuration file instead of ~/.config/copr
   --poll SECONDS    how often Copr is asked for build states (default 10)
 A Copr run is recorded in DIR.copr.json: run the same command again after an interruption and it
@@ -102,6 +104,7 @@ export async function runBuild(argv: string[], io: { progress?: (line: string) =
       copr: { type: 'string' },
       chroot: { type: 'string', multiple: true },
       'copr-config': { type: 'string' },
+      module: { type: 'string', multiple: true },
       poll: { type: 'string' },
     },
     allowPositionals: true,
@@ -114,6 +117,8 @@ export async function runBuild(argv: string[], io: { progress?: (line: string) =
   const backend = values.backend ?? (values.copr ? 'copr' : undefined);
   if (backend !== undefined && backend !== 'local' && backend !== 'mock' && backend !== 'copr') throw new UsageError(`--backend is local, mock or copr, not '${backend}'`, BUILD_USAGE);
   if (backend === 'copr' && !values.copr) throw new UsageError('--backend copr needs --copr OWNER/PROJECT', BUILD_USAGE);
+  const bad = (values.module ?? []).find((m) => !/^[A-Za-z0-9_.+-]+:[A-Za-z0-9_.+~-]+$/.test(m));
+  if (bad !== undefined) throw new UsageError(`--module wants NAME:STREAM, not '${bad}'`, BUILD_USAGE);
   const poll = values.poll === undefined ? undefined : Number(values.poll);
   if (poll !== undefined && !(poll > 0)) throw new UsageError(`--poll wants a number of seconds, not '${values.poll}'`, BUILD_USAGE);
   const path = resolve(positionals[0]);
@@ -141,6 +146,7 @@ export async function runBuild(argv: string[], io: { progress?: (line: string) =
       fetch: !values.offline,
       sandbox: values['no-sandbox'] ? 'none' : 'auto',
       backend,
+      moduleEnable: values.module,
       copr: values.copr ? { project: values.copr, chroots: values.chroot, config: values['copr-config'], pollMs: poll !== undefined ? poll * 1000 : undefined } : undefined,
       signal,
       onProgress: progress,

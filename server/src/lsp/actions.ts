@@ -44,7 +44,7 @@ export class ActionService {
   }
 
   /** A build; cancelled from its progress notification or by the request's own cancellation (the Builds view). */
-  async build(path: string, overlay: unknown, components?: string[], token?: CancellationToken, choice: { backend?: string; copr?: string } = {}): Promise<BuildResult> {
+  async build(path: string, overlay: unknown, components?: string[], token?: CancellationToken, choice: { backend?: string; copr?: string; moduleEnable?: string[] } = {}): Promise<BuildResult> {
     this.guard('build', 'git or rpmbuild');
     const b = this.buildSettings;
     const backend = choice.backend ?? (b.backend === 'auto' ? undefined : b.backend);
@@ -59,6 +59,7 @@ export class ActionService {
         jobs: this.buildSettings.jobs,
         dist: this.buildSettings.dist,
         backend,
+        moduleEnable: choice.moduleEnable,
         copr:
           backend === 'copr'
             ? {

@@ -46,7 +46,7 @@ export async function buildOverlay(overlayPath: string, overlay: unknown, option
   // mock's chroot: the option, else the overlay's root.mock (rdgo's), else the one %{dist} names.
   const rootMock = (overlay as { root?: { mock?: unknown } } | null)?.root?.mock;
   const mockChroot = options.mockChroot ?? (typeof rootMock === 'string' ? rootMock : undefined);
-  const ctx = makeCtx({ overlayDir, cacheDir, out, dist, bwrap, arch, signal, backend: choice, mockChroot });
+  const ctx = makeCtx({ overlayDir, cacheDir, out, dist, bwrap, arch, signal, backend: choice, mockChroot, moduleEnable: options.moduleEnable });
   const backend = await chooseBackend(choice, options, out, dist, arch);
   progress(`backend: ${describeBackend(choice, options)}`);
   // What the build writes beside a dist-git or overlay checkout never shows up as untracked files.

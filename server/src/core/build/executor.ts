@@ -62,7 +62,10 @@ export async function execute(ctx: Ctx, plan: OverlayPlan, backend: Backend, opt
       return;
     }
     // Results of another backend are other packages (mock checks BuildRequires, local does not).
-    const builder = ctx.backend === 'local' ? undefined : `${ctx.backend}${ctx.backend === 'mock' && ctx.mockChroot ? `:${ctx.mockChroot}` : ''}`;
+    const builder =
+      ctx.backend === 'local'
+        ? undefined
+        : `${ctx.backend}${ctx.backend === 'mock' && ctx.mockChroot ? `:${ctx.mockChroot}` : ''}${ctx.backend === 'mock' && ctx.moduleEnable.length ? `+${ctx.moduleEnable.join(',')}` : ''}`;
     const key = componentKey(planned, ctx.dist, ctx.rootKeys, builder);
     /** A component built before, linked into the new repository as it is. */
     const carryOver = async (dir: string, prev: StateEntry, status: 'kept' | 'reused'): Promise<void> => {

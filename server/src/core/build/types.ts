@@ -24,6 +24,8 @@ export interface BuildOptions {
   backend?: BackendChoice;
   /** For the copr backend. */
   copr?: CoprOptions;
+  /** Module streams (`name:stream`) a mock build enables in its chroot: the buildroot the Buildroot view resolves. */
+  moduleEnable?: string[];
   /** Record the resolution for the editor's lenses (default true; a bisect's trial builds do not). */
   recordResolution?: boolean;
   /** For the mock backend: the chroot config (`-r`; `$arch` is the host's) instead of fedora-N-<arch> from %{dist}. */

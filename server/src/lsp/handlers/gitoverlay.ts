@@ -1,3 +1,4 @@
+import { moduleEnableOf } from '../../core/build/backends/mock';
 import { readFile } from 'node:fs/promises';
 import { warningLines } from '../../core/buildroot/warning-lines';
 import { textReport } from '../../core/buildroot/report';
@@ -67,7 +68,10 @@ export function registerGitoverlayHandlers(ctx: ServerContext): void {
     const a = pipeline.analysis(p.uri);
     if (!a || a.result.family !== 'overlay') throw new Error('not an overlay manifest');
     try {
-      return await actions.build(fsPath(p.uri), a.parsed.documents[0]?.value, p.components, token, { backend: p.backend, copr: p.copr });
+      // mock enables the module streams the Buildroot view resolves for this overlay: the preview and the build agree.
+      const resolution = await buildroots.resolve(p.uri, a.parsed.text, a.parsed).catch(() => null);
+      const moduleEnable = resolution?.expansions[0] ? moduleEnableOf(resolution.expansions[0]) : [];
+      return await actions.build(fsPath(p.uri), a.parsed.documents[0]?.value, p.components, token, { backend: p.backend, copr: p.copr, moduleEnable });
     } finally {
       // The build resolved the overlay again (and recorded it): the component lenses show that now.
       refreshLenses();
