@@ -5,6 +5,9 @@ import { mockBackend } from './backends/mock';
 import type { Ctx } from './context';
 import type { PlannedComponent, RawComponent } from './plan';
 import type { StateEntry } from './state';
+import type { ChrootResult } from './types';
+
+export type { ChrootResult } from './types';
 
 /**
  * What builds one component, and the registry of them. A backend (today rpmbuild on this host,
@@ -21,14 +24,6 @@ export interface Built {
   chroots?: Record<string, ChrootResult>;
 }
 
-export interface ChrootResult {
-  state: string;
-  buildId: number | null;
-  /** The chroot's result directory (its builder-live.log beside the packages). */
-  resultUrl: string | null;
-  /** The project's repository for that chroot. */
-  repoUrl: string | null;
-}
 
 /** A component a plan-level backend builds: what the executor planned, its cache key, its number in the run. */
 export interface RemoteItem {

@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { run } from '../git/exec';
+import { builtRpms } from '../mbs/built-rpms';
+import { listFiles } from './fs';
 
 /**
  * Two repositories (two builds, two composes) compared: packages added, removed, with another NEVR,
@@ -35,30 +36,9 @@ export interface RepoDiff {
   counts: [number, number];
 }
 
-async function walk(dir: string, root = dir): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p, root)));
-    else if (e.isFile()) out.push(relative(root, p));
-  }
-  return out.sort();
-}
-
-const sha256 = async (file: string): Promise<string> => createHash('sha256').update(await readFile(file)).digest('hex');
-
-/** Name, arch ('src' for a source package) and [E:]V-R of every package, with one rpm process. */
+/** Name, arch ('src' for a source package), [E:]V-R and sha256 of every package (builtRpms: one rpm process). */
 async function packages(repo: string, files: string[], signal?: AbortSignal): Promise<PackageInfo[]> {
-  const rpms = files.filter((f) => f.endsWith('.rpm'));
-  if (!rpms.length) return [];
-  const q = await run('rpm', ['-qp', '--nosignature', '--nodigest', '--qf', '%{NAME}\\t%|SOURCERPM?{%{ARCH}}:{src}|\\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\\n', '--', ...rpms.map((f) => join(repo, f))], { signal });
-  const lines = q.stdout.toString().trimEnd().split('\n');
-  return Promise.all(
-    rpms.map(async (f, i) => {
-      const [name, arch, evr] = (lines[i] ?? '').split('\t');
-      return { path: f, name, arch, evr, sha256: await sha256(join(repo, f)) };
-    }),
-  );
+  return (await builtRpms(repo, files, signal)).map((p) => ({ path: p.file, name: p.name, arch: p.arch, evr: `${p.epoch ? `${p.epoch}:` : ''}${p.version}-${p.release}`, sha256: p.sha256 }));
 }
 
 /** The header tags (rpm --xml) whose values differ between two packages. */
@@ -83,7 +63,7 @@ const NOT_CONTENT = /(^|\/)(build\.log|buildstate\.json|[^/]+\.spec)$/;
 
 export async function diffRepositories(a: string, b: string, signal?: AbortSignal): Promise<RepoDiff> {
   for (const d of [a, b]) if (!(await stat(d).catch(() => null))?.isDirectory()) throw new Error(`${d} is not a directory`);
-  const [fa, fb] = await Promise.all([walk(a), walk(b)]);
+  const [fa, fb] = await Promise.all([listFiles(a), listFiles(b)]);
   const [pa, pb] = await Promise.all([packages(a, fa, signal), packages(b, fb, signal)]);
   const key = (p: PackageInfo): string => `${p.name}.${p.arch}`;
   const ia = new Map(pa.map((p) => [key(p), p]));

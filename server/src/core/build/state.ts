@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isObject } from '../check/context';
+import type { ChrootResult } from './types';
 
 /**
  * What a repository remembers between runs and who may write it: `buildstate.json` (each
@@ -15,7 +16,7 @@ export interface StateEntry {
   /** The commits it was built from. */
   commits?: { upstream: string | null; distgit: string | null };
   /** Remote builds (Copr) per chroot. */
-  chroots?: Record<string, { state: string; buildId: number | null; resultUrl: string | null; repoUrl: string | null }>;
+  chroots?: Record<string, ChrootResult>;
 }
 export interface BuildState {
   version: 1;

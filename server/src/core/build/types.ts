@@ -64,7 +64,17 @@ export interface ComponentBuild {
   /** Architectures this host could not build for this component (not noarch-only). */
   pendingArches: string[];
   /** Remote builds (Copr) per chroot: state, build id, result and repository URLs. */
-  chroots?: Record<string, { state: string; buildId: number | null; resultUrl: string | null; repoUrl: string | null }>;
+  chroots?: Record<string, ChrootResult>;
+}
+
+/** One component's build on one chroot of a remote backend (Copr). */
+export interface ChrootResult {
+  state: string;
+  buildId: number | null;
+  /** The chroot's result directory (its builder-live.log beside the packages). */
+  resultUrl: string | null;
+  /** The project's repository for that chroot. */
+  repoUrl: string | null;
 }
 
 export interface BuildResult {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../git/exec';
+import { linkTree } from '../build/fs';
 import { buildOverlay } from '../build/build';
 
 /**
@@ -54,7 +54,7 @@ export async function bisectCommits(
     const base = await mkdtemp(join(tmpdir(), 'gitoverlay-bisect-build-'));
     const out = join(base, 'compose');
     try {
-      await run('cp', ['-al', '--', raw, out], { signal: options.signal });
+      await linkTree(raw, out);
       options.progress(`bisect: building ${component} at ${where} commit ${c.id.slice(0, 12)} "${c.subject}"`);
       const built = await buildOverlay(overlayPath, frozenOverlay(overlay, index, where, c.id), {
         out,

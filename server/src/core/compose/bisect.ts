@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../git/exec';
-import { exists } from '../build/fs';
+import { exists, linkTree } from '../build/fs';
 
 /**
  * Which changed component broke a compose, found without rebuilding anything: composes made of the
@@ -26,9 +26,7 @@ async function mixed(raw: string, good: string, components: readonly string[], f
   const dir = await mkdtemp(join(tmpdir(), 'gitoverlay-bisect-'));
   for (const c of components) {
     const src = !fromRaw.has(c) && (await exists(join(good, c))) ? join(good, c) : join(raw, c);
-    if (!(await exists(src))) continue;
-    await mkdir(join(dir, c), { recursive: true });
-    for (const f of await readdir(src)) if (f.endsWith('.rpm')) await run('ln', ['--', join(src, f), join(dir, c, f)], { signal });
+    if (await exists(src)) await linkTree(src, join(dir, c));
   }
   await run('createrepo_c', ['--no-database', dir], { signal });
   return dir;

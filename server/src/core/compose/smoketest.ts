@@ -3,8 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { run } from '../git/exec';
-import { exists } from '../build/fs';
+import { exists, linkTree } from '../build/fs';
 import { which } from '../build/proc';
 import { readState } from '../build/state';
 import { bisectComponents, type BisectResult } from './bisect';
@@ -149,7 +148,7 @@ export async function smoketest(overlayPath: string, options: SmokeOptions = {})
   const ok = steps.length > 0 && steps.every((x) => x.ok);
   let promoted = false;
   if (ok) {
-    await promote(raw, smoketested, { id, nevrs, commits }, signal);
+    await promote(raw, smoketested, { id, nevrs, commits });
     promoted = true;
     progress(`promoted compose ${id} to ${smoketested}`);
   }
@@ -160,11 +159,11 @@ export async function smoketest(overlayPath: string, options: SmokeOptions = {})
 }
 
 /** raw → smoketested, swapped in atomically (hard links: no copy of the packages). */
-async function promote(raw: string, smoketested: string, compose: ComposeRecord, signal?: AbortSignal): Promise<void> {
+async function promote(raw: string, smoketested: string, compose: ComposeRecord): Promise<void> {
   const next = `${smoketested}.new`;
   const old = `${smoketested}.old`;
   await rm(next, { recursive: true, force: true });
-  await run('cp', ['-al', '--', raw, next], { signal });
+  await linkTree(raw, next);
   await writeFile(join(next, COMPOSE_FILE), JSON.stringify(compose, null, 2) + '\n');
   await rm(old, { recursive: true, force: true });
   const had = await exists(smoketested);

@@ -1,3 +1,5 @@
+import { isObject } from '../check/context';
+
 /**
  * The modulemd a module build publishes, as the Module Build Service writes it once the components
  * are built (fm-orchestrator: the per-arch output mmd; docs/mbs-contract.md): pure, from the input
@@ -44,7 +46,6 @@ export interface BuiltModule {
   dropped: { file: string; why: string }[];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const names = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 
 export function nevra(p: BuiltRpm): string {

@@ -1,10 +1,10 @@
+import { isObject } from '../check/context';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../git/exec';
 import type { BuiltRpm } from './built-modulemd';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The header fields a published modulemd needs, of every package (one rpm process), and each file's sha256. */
 export async function builtRpms(repo: string, files: readonly string[], signal?: AbortSignal): Promise<BuiltRpm[]> {

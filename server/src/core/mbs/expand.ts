@@ -1,3 +1,4 @@
+import { isObject } from '../check/context';
 import { BASE_MODULES, parseNevra, type ModuleIndex, type ModuleStream } from '../buildroot/index';
 import type { Expansion } from '../buildroot/resolve';
 import { kojiTag, type Deps, type SolvedBuild } from './identity';
@@ -8,7 +9,6 @@ import { kojiTag, type Deps, type SolvedBuild } from './identity';
  * the solution.
  */
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function streams(v: unknown): Record<string, string[]> {
   if (!isObject(v)) return {};
