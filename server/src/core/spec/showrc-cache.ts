@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { which } from '../build/proc';
 
 /**
  * `rpm --showrc` costs a process (10–20 ms of a CLI run that is otherwise 100 ms). Its output depends
@@ -22,20 +23,6 @@ const ENV_KEYS = ['HOME', 'XDG_CONFIG_HOME', 'RPM_CONFIGDIR', 'LANG', 'LC_ALL'];
 function cacheFile(): string {
   const base = process.env.XDG_CACHE_HOME || join(process.env.HOME || homedir(), '.cache');
   return join(base, 'gitoverlay', 'rpm-showrc.json');
-}
-
-/** The executable `spawn('rpm')` would run (PATH search as execvp does), or null. */
-function rpmBinary(): string | null {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const p = join(dir, 'rpm');
-    try {
-      if (statSync(p).isFile()) return p;
-    } catch {
-      /* next */
-    }
-  }
-  return null;
 }
 
 /** The files a pattern names now: a literal path, or `*` in its last component. Null: not followable. */
@@ -95,7 +82,7 @@ export function showrcPatterns(text: string): string[] | null {
 
 /** The cached `rpm --showrc` output, when nothing it depends on changed since it was stored. */
 export function cachedShowrc(): string | null {
-  const rpm = rpmBinary();
+  const rpm = which('rpm');
   if (!rpm) return null;
   try {
     const entry = JSON.parse(readFileSync(cacheFile(), 'utf8')) as Entry;
@@ -108,7 +95,7 @@ export function cachedShowrc(): string | null {
 
 /** Keeps `text` (rpm --showrc's output) for the next process; silently does nothing when it cannot. */
 export function storeShowrc(text: string): void {
-  const rpm = rpmBinary();
+  const rpm = which('rpm');
   const patterns = showrcPatterns(text);
   if (!rpm || !patterns) return;
   const stamp = stampOf(patterns, rpm);
