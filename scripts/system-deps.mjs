@@ -37,8 +37,8 @@ export const TOOLS = [
   },
   { name: 'createrepo_c, modifyrepo_c', present: () => has('createrepo_c') && has('modifyrepo_c'), debian: ['createrepo-c'], fedora: ['createrepo_c'], why: 'repositories of built RPMs', for: ['test'] },
   { name: 'modulemd-validator', present: () => has('modulemd-validator'), debian: ['libmodulemd-tools'], fedora: ['libmodulemd'], why: 'the differential tests against libmodulemd', for: ['test'] },
-  { name: 'dnf', present: () => has('dnf'), debian: ['dnf'], fedora: ['dnf'], why: 'buildroot and repository oracles', for: ['test'] },
-  { name: 'bwrap', present: () => has('bwrap'), debian: ['bubblewrap'], fedora: ['bubblewrap'], why: 'the build sandbox', for: ['test'] },
+  { name: 'dnf', present: () => has('dnf'), debian: ['dnf'], fedora: ['dnf'], why: 'buildroot and repository oracles, smoke tests of a compose', for: ['test'] },
+  { name: 'bwrap', present: () => has('bwrap'), debian: ['bubblewrap'], fedora: ['bubblewrap'], why: 'the build sandbox and the smoke tests', for: ['test'] },
   {
     name: 'chromium',
     present: () => (process.env.CHROMIUM && existsSync(process.env.CHROMIUM)) || has('chromium') || has('chromium-browser'),
