@@ -23,6 +23,16 @@ const CASES = [
   'Fix CVE-2024-12345: a buffer over-read in the X.509 parser; see commit 0123456789abcdef0123456789abcdef01234567',
   '  leading and trailing spaces   with   runs   of   blanks   inside   the   text   of   this   item   ',
   'snake_case_identifiers_and-hyphenated-words_mixed_together in one-very_long-token_that_must_be_broken_somewhere',
+  // Short items (most of a changelog: one line, taken whole), and the whitespace Python's strip() knows.
+  'Short item',
+  'ends in an ideographic space\u3000',
+  'a \u3000',
+  'a \x1c',
+  'a \ufeff',
+  '\u00a0leading no-break space, then a separator\u2028inside',
+  `astral ${'😀'.repeat(33)}`,
+  `astral ${'😀'.repeat(40)}`,
+  ' ',
 ];
 
 const PIECES = ['word', 'non', 'dump', 'able', '-', '--', '---', ' ', '  ', '\t', 'x', 'é', 'ß', '12', '3.4', '_', ',', '.', '!', '?', '"', "'", '&', 'https://example.org/a-b/c', 'über', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'];

@@ -39,6 +39,8 @@ export interface History {
   blobs: Map<string, string>;
   /** Reads these blobs into `blobs`, through one `git cat-file --batch` kept for the walk. */
   fetch(ids: readonly string[]): Promise<void>;
+  /** Resolves once every blob the log's reading started to read ahead is in `blobs`. */
+  readAhead(): Promise<void>;
   /** Writes a commit's dist-git directory (the spec's) into `dir`, as rpmautospec checks it out. */
   checkout(commit: string, dir: string): Promise<void>;
   /** Ends that process. */
@@ -86,6 +88,7 @@ export async function loadHistory(specPath: string, options: LoadOptions = {}): 
     order: [],
     blobs: new Map(),
     fetch: async () => undefined,
+    readAhead: async () => undefined,
     checkout: async () => undefined,
     close: () => undefined,
     dirty: true,
@@ -148,6 +151,7 @@ export async function loadHistory(specPath: string, options: LoadOptions = {}): 
   if (rel) await readDirTrees(top, rel, commits, signal);
   const blobs = store.blobs;
   const fetch = (ids: readonly string[]): Promise<void> => store.fetch(ids);
+  const readAhead = (): Promise<void> => store.drain();
   const close = (): void => store.close();
   const checkout = async (commit: string, target: string): Promise<void> => {
     const c = commits.get(commit);
@@ -160,9 +164,9 @@ export async function loadHistory(specPath: string, options: LoadOptions = {}): 
     // A pinned commit: its own spec, no work tree.
     const spec = commits.get(head)?.specBlob;
     if (spec) await fetch([spec]);
-    return { dir, specPath, top, head, commits, order, blobs, fetch, checkout, close, dirty: false, workSpec: spec ? (blobs.get(spec) ?? null) : null, signature };
+    return { dir, specPath, top, head, commits, order, blobs, fetch, readAhead, checkout, close, dirty: false, workSpec: spec ? (blobs.get(spec) ?? null) : null, signature };
   }
-  return { dir, specPath, top, head, commits, order, blobs, fetch, checkout, close, dirty: diff.code !== 0, workSpec, signature };
+  return { dir, specPath, top, head, commits, order, blobs, fetch, readAhead, checkout, close, dirty: diff.code !== 0, workSpec, signature };
 }
 
 /** Fills `dirTree` of every merge and its parents with one `cat-file --batch-check`. */

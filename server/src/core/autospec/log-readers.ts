@@ -199,6 +199,13 @@ export class BlobStore {
     });
   }
 
+  /** Resolves once everything read ahead so far (or still to be, the budget allowing) is read. */
+  drain(): Promise<void> {
+    const ids = [...this.ahead, ...this.waiting];
+    this.ahead.length = 0;
+    return this.fetch(ids);
+  }
+
   close(): void {
     this.closed = true;
     this.ahead.length = 0;

@@ -1,16 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { git, run } from '../git/exec';
-import { abridgedSpec, evaluatePreamble, preambleKey, type PreambleResult, type SpecVersion } from '../spec/preamble';
+import { abridgedSpec, type PreambleResult, type SpecVersion } from '../spec/preamble';
 import type { Macro } from '../spec/macros';
-import type { ReadFile } from '../spec/shell-idioms';
 import { startRpmParsers } from '../spec/rpm-python';
 import { rpmautospecQuery } from '../spec/rpmspec';
-import { systemMacros, systemShell } from '../spec/system-macros';
+import { systemMacros } from '../spec/system-macros';
 import { computeAutospec, type AutospecResult, type ComputeMemo } from './compute';
 import { loadHistory, specFileFor, type History, type LoadOptions } from './history';
+import { filesIn, readSpec, SpecEvaluations, specAlone, vouched } from './spec-evaluations';
 
 export interface Autospec {
   history: History;
@@ -44,35 +43,6 @@ export interface SpecInput {
   sourcedir?: string;
   /** Writes a commit's whole tree into a directory (rpmautospec's last attempt). */
   checkoutTree?: (dir: string) => Promise<void>;
-}
-
-/**
- * A spec version as rpmautospec's first attempt reads it, from rpm's macros on this machine. `files`:
- * the directory rpm runs in then (for `%(cat FILE)`).
- */
-function readSpec(text: string, system: ReadonlyMap<string, Macro> | undefined, files: ReadFile): PreambleResult {
-  return evaluatePreamble(text, {}, { strict: true, system, shell: system ? systemShell() : undefined, readFile: files });
-}
-
-/** A commit's spec is parsed in a directory holding only itself (rpmautospecQuery): any other file is absent. */
-const specAlone =
-  (fileName: string): ReadFile =>
-  (name) => (name === fileName ? undefined : null);
-
-/** The files of a directory on disk (the work tree's spec is parsed there, a commit's tree checked out there). */
-const filesIn =
-  (dir: string): ReadFile =>
-  (name) => {
-    try {
-      return readFileSync(join(dir, name), 'utf8');
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'ENOENT' ? null : undefined;
-    }
-  };
-
-/** The evaluator's answer when it is final (rpm would read the same), else undefined: rpm decides. */
-function vouched(r: PreambleResult): SpecVersion | undefined {
-  return r.ok && r.unsure === undefined ? r.value : undefined;
 }
 
 /** How many rpm processes run at once. */
@@ -226,13 +196,14 @@ export async function autospecFor(path: string, options: AutospecOptions = {}): 
       if (!vouched(r)) startRpmParsers();
     })
     .catch(() => undefined);
-  // Spec versions are evaluated when the walk reaches them, not as git log names them: the evaluator
-  // reads most specs whole now, and a short walk needs a few of the versions read ahead (measured:
-  // systemd's release 160 ms this way, 260 ms evaluating everything read ahead; the 10,000-commit
-  // worst case the same).
+  // Spec versions are evaluated when the walk reaches them, not as git log names them: a short walk
+  // needs few of those read ahead (measured: systemd's release 160 ms this way, 260 ms evaluating
+  // everything read ahead). Evaluating them while git still walks the log gained nothing on two
+  // cores (10,000 commits: 435 ms against 440): git and this process both work then.
+  const evaluationsP = systemP.then((m) => new SpecEvaluations(basename(specPath), m));
   const history = await loadHistory(specPath, options);
   try {
-    return await computeLazily(history, await systemP, options);
+    return await computeLazily(history, await evaluationsP, options);
   } finally {
     history.close();
   }
@@ -245,36 +216,19 @@ export async function autospecFor(path: string, options: AutospecOptions = {}): 
  * below the stopping point as the round before (a long history needs few rounds). What the evaluator vouches
  * for is final; rpm is asked only about versions the walk reached.
  */
-async function computeLazily(history: History, system: ReadonlyMap<string, Macro>, options: AutospecOptions): Promise<Autospec> {
+async function computeLazily(history: History, evaluations: SpecEvaluations, options: AutospecOptions): Promise<Autospec> {
   if (history.workSpec === null && !history.head) throw new NoSpecError(`cannot read ${history.specPath}: no such file`);
   if (!history.top) history.signature = await packager();
   const fileName = basename(history.specPath);
   const workKey = history.workSpec !== null ? `worktree:${history.workSpec}` : null;
-  const evaluated = new Map<string, PreambleResult>();
-  const specs = new Map<string, SpecVersion | null>();
+  const { results: evaluated, specs, system } = evaluations;
   const errors = new Map<string, string>();
   const usedTree = new Set<string>();
   /** Tree of the commit whose checkout rpm used for a blob (a version read with its tree is that commit's). */
   const blobTree = new Map<string, string>();
   const index = new Map(history.order.map((id, i) => [id, i]));
-  // Versions that differ only after %prep (most commits touch %build, %files or the changelog) read
-  // the same: a commit's spec is evaluated once per text before %prep (the work tree's may read files).
-  const byPreamble = new Map<string, PreambleResult>();
-  const evaluate = (key: string, text: string): PreambleResult => {
-    let r = evaluated.get(key);
-    if (!r) {
-      if (key === workKey) r = readSpec(text, system, filesIn(history.dir));
-      else {
-        const k = preambleKey(text);
-        r = byPreamble.get(k);
-        if (!r) byPreamble.set(k, (r = readSpec(text, system, specAlone(fileName))));
-      }
-      evaluated.set(key, r);
-      const sure = vouched(r);
-      if (sure) specs.set(key, sure);
-    }
-    return r;
-  };
+  const evaluate = (key: string, text: string): PreambleResult =>
+    key === workKey ? evaluations.workSpec(key, text, history.dir) : evaluations.commitSpec(key, text);
   if (workKey !== null) evaluate(workKey, history.workSpec!);
   // When the evaluator cannot vouch for the current spec, rpm will be asked: its parsers load now,
   // while the history's spec texts are read (and only then: most walks never need them).
@@ -288,7 +242,9 @@ async function computeLazily(history: History, system: ReadonlyMap<string, Macro
   /** The commit each version rpm is asked about was first looked up for (where the walk goes on). */
   const askedBy = new Map<string, string>();
   let rpmRounds = 0;
-  await history.fetch(specsOf(history.order.slice(0, window)));
+  // A changelog walks the whole first-parent line: what was read ahead is needed, and a round of the
+  // walk stopped by a version still on its way costs more than waiting for it (~60 ms of 10,000 commits).
+  await Promise.all([history.fetch(specsOf(history.order.slice(0, window))), options.changelog !== false ? history.readAhead() : undefined]);
   let result: AutospecResult;
   let lookup: (blob: string, commit?: string) => SpecVersion | null;
   for (;;) {

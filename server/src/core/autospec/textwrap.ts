@@ -18,6 +18,12 @@ const WORDSEP = new RegExp(
   'u',
 );
 
+/** What Python's str.strip() removes (str.isspace), which is not JS's \s (no U+FEFF; U+001C–U+001F, U+0085). */
+const PY_SPACE = '[\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+/** `chunk.strip() == ''` in Python. */
+const BLANK = new RegExp(`^${PY_SPACE}*$`);
+const NOT_PLAIN = new RegExp(`[\\t\\n\\x0b\\x0c\\r]|${PY_SPACE}$`);
+
 /** str.expandtabs(8): a tab moves to the next multiple of 8 columns; \n and \r start a new column count. */
 function expandTabs(text: string): string {
   if (!text.includes('\t')) return text;
@@ -52,6 +58,9 @@ function split(text: string): string[] {
 }
 
 export function wrap(text: string, width: number, initialIndent = '', subsequentIndent = ''): string[] {
+  // Most items fit on their first line: one chunk list taken whole, none dropped (the text ends in no
+  // whitespace), whatever the chunks are. A code point is at least one UTF-16 unit, so it fits in Python too.
+  if (text && text.length + initialIndent.length <= width && !NOT_PLAIN.test(text)) return [initialIndent + text];
   const chunks = split(expandTabs(text).replace(/[\t\n\x0b\x0c\r]/g, ' ')).reverse();
   const lines: string[] = [];
   while (chunks.length) {
@@ -59,7 +68,7 @@ export function wrap(text: string, width: number, initialIndent = '', subsequent
     let curLen = 0;
     const indent = lines.length ? subsequentIndent : initialIndent;
     const w = width - len(indent);
-    if (chunks[chunks.length - 1].trim() === '' && lines.length) chunks.pop();
+    if (BLANK.test(chunks[chunks.length - 1]) && lines.length) chunks.pop();
     while (chunks.length) {
       const l = len(chunks[chunks.length - 1]);
       if (curLen + l <= w) {
@@ -71,7 +80,7 @@ export function wrap(text: string, width: number, initialIndent = '', subsequent
       handleLongWord(chunks, cur, curLen, w);
       curLen = cur.reduce((n, c) => n + len(c), 0);
     }
-    if (cur.length && cur[cur.length - 1].trim() === '') {
+    if (cur.length && BLANK.test(cur[cur.length - 1])) {
       curLen -= len(cur[cur.length - 1]);
       cur.pop();
     }

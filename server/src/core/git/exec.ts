@@ -63,10 +63,15 @@ export function run(command: string, args: readonly string[], options: RunOption
 
 /** git with the environment pinned so output is machine-readable whatever the user's locale. */
 export function git(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  return run('git', args, { ...options, env: { ...process.env, ...options.env, ...GIT_ENV } });
+  return run('git', args, { ...options, env: { ...process.env, ...options.env, ...GIT_ENV, ...BUFFERED } });
 }
 
 const GIT_ENV = { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat' };
+/**
+ * Into a pipe git log flushes after every commit (a read and an event-loop turn per commit here):
+ * a 10,000-commit log took 135–175 ms instead of ~105. Not for processes talked to line by line.
+ */
+const BUFFERED = { GIT_FLUSH: '0' };
 
 /** A git process to talk to (e.g. `cat-file --batch`), logged like every other; the caller reads and writes. */
 export function spawnGit(args: readonly string[], options: { cwd: string; signal?: AbortSignal }): ChildProcess {
@@ -78,7 +83,7 @@ export function spawnGit(args: readonly string[], options: { cwd: string; signal
 export function gitStream(args: readonly string[], options: { cwd: string; signal?: AbortSignal }, onChunk: (chunk: Buffer) => void): Promise<void> {
   onSpawn?.('git', args, options.cwd);
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: options.cwd, env: { ...process.env, ...GIT_ENV }, signal: options.signal, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('git', args, { cwd: options.cwd, env: { ...process.env, ...GIT_ENV, ...BUFFERED }, signal: options.signal, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stdout.on('data', onChunk);
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
