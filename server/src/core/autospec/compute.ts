@@ -84,7 +84,13 @@ export function computeAutospec(
     }
     return items;
   };
-  const evOf = (c: Commit): SpecVersion | null => (c.specBlob ? specOf(c.specBlob, c.id) : null);
+  // Each commit's version is asked for as itself and as every child's parent: looked up once.
+  const versions = new Map<string, SpecVersion | null>();
+  const evOf = (c: Commit): SpecVersion | null => {
+    let v = versions.get(c.id);
+    if (v === undefined) versions.set(c.id, (v = c.specBlob ? specOf(c.specBlob, c.id) : null));
+    return v;
+  };
   // A changed [epoch:]version restarts the count; an unknown one matches anything.
   const counts = (ev: string | null, parentEv: string | null): boolean => ev === null || parentEv === null || parentEv === ev;
   /** The release of `id`, computing those of the parents it counts from first (no recursion). */
@@ -108,11 +114,13 @@ export function computeAutospec(
         if (ps !== null && isPending(ps)) unsure = true;
         if (counts(ev, ps?.epochVersion ?? null)) from.push(p);
       }
-      const todo = from.filter((p) => !releases.has(p.id));
-      if (todo.length) {
-        for (const p of todo) stack.push(p.id);
-        continue;
+      let waits = false;
+      for (const p of from) {
+        if (releases.has(p.id)) continue;
+        stack.push(p.id);
+        waits = true;
       }
+      if (waits) continue;
       let n = 0;
       for (const p of from) {
         n = Math.max(n, releases.get(p.id)!.releaseNumber);

@@ -7,25 +7,27 @@ import { spawnGit } from '../git/exec';
 import type { Commit } from './history';
 
 /** `:100644 100644 <old> <new> M` of a raw diff: the new blob, null when the file is deleted. */
-export function rawEntry(token: string): { blob: string | null } | null {
-  const m = /^\n?:\d{6} \d{6} [0-9a-f]+ ([0-9a-f]+) [A-Z]/.exec(token);
+function rawEntry(token: string): { blob: string | null } | null {
+  const m = /^:\d{6} \d{6} [0-9a-f]+ ([0-9a-f]+) [A-Z]/.exec(token);
   if (!m) return null;
   return { blob: /^0+$/.test(m[1]) ? null : m[1] };
 }
 
 type Changes = { spec?: string | null; changelog?: string | null };
 
+const endsIn = (path: string, name: string): boolean => path === name || path.endsWith(`/${name}`);
+const NL = 10;
+const COLON = 58;
+
 /**
  * Reads `git log -z --raw --format=<7 fields>` as it streams: 7 NUL-separated fields per commit,
  * then any `:meta` / path pairs of its diff (limited to the spec and the changelog).
  */
-const endsIn = (path: string, name: string): boolean => path === name || path.endsWith(`/${name}`);
-
 export class LogReader {
   readonly commits = new Map<string, Commit>();
   /** In git's order (by date: it streams from the first commit, where --topo-order walks all first). */
   private readonly order: string[] = [];
-  private readonly changes = new Map<string, Changes>();
+  private readonly changes: Changes[] = [];
   private readonly decoder = new StringDecoder('utf8');
   private carry = '';
   private fields: string[] = [];
@@ -40,9 +42,13 @@ export class LogReader {
   ) {}
 
   push(chunk: Buffer): void {
-    const parts = (this.carry + this.decoder.write(chunk)).split('\0');
-    this.carry = parts.pop()!;
-    for (const part of parts) this.token(part);
+    const text = this.carry + this.decoder.write(chunk);
+    let pos = 0;
+    for (let nul = text.indexOf('\0'); nul >= 0; nul = text.indexOf('\0', pos)) {
+      this.token(text.slice(pos, nul));
+      pos = nul + 1;
+    }
+    this.carry = text.slice(pos);
   }
 
   private token(t: string): void {
@@ -51,26 +57,28 @@ export class LogReader {
       // Paths are the repository's; the log's pathspec admits only these two files of one directory.
       const kind = endsIn(t, this.specName) ? 'spec' : endsIn(t, this.changelogName) ? 'changelog' : null;
       if (kind) {
-        this.changes.get(this.order[this.order.length - 1])![kind] = this.entry.blob;
+        this.changes[this.changes.length - 1][kind] = this.entry.blob;
         if (this.entry.blob) this.onBlob?.(this.entry.blob, kind);
       }
       this.entry = null;
       return;
     }
-    if (this.fields.length === 0 && this.order.length) {
-      // After a commit's fields: a raw entry of its diff, or the next commit's id.
+    const n = this.fields.length;
+    // A token after the body starts on a new line: a raw entry of the diff, or the next commit's id.
+    if (n === 0 && t.charCodeAt(0) === NL) t = t.slice(1);
+    if (n === 0 && this.order.length && t.charCodeAt(0) === COLON) {
       const e = rawEntry(t);
       if (e) {
         this.entry = e;
         return;
       }
     }
-    this.fields.push(this.fields.length === 0 ? t.replace(/^\n/, '') : t);
-    if (this.fields.length < 7) return;
+    this.fields.push(t);
+    if (n < 6) return;
     const [id, parents, tree, authorName, authorEmail, time, message] = this.fields;
     this.fields = [];
     this.order.push(id);
-    this.changes.set(id, {});
+    this.changes.push({});
     this.commits.set(id, {
       id,
       parents: parents ? parents.split(' ') : [],
@@ -90,39 +98,46 @@ export class LogReader {
    */
   finish(head: string): { commits: Map<string, Commit>; order: string[] } {
     const rest = this.carry + this.decoder.end();
-    if (rest) for (const part of rest.split('\0')) this.token(part);
-    const parentsFirst = topologicalOrder(this.commits, head);
-    for (const id of parentsFirst) {
-      const c = this.commits.get(id)!;
-      const own = this.changes.get(c.id)!;
-      const first = c.parents.length ? this.commits.get(c.parents[0]) : undefined;
+    if (rest) this.token(rest);
+    const order = this.order;
+    const index = new Map<string, number>();
+    for (let i = 0; i < order.length; i++) index.set(order[i], i);
+    const commits = order.map((id) => this.commits.get(id)!);
+    // Parents by position (-1: not in the log), looked up once.
+    const parents = commits.map((c) => c.parents.map((p) => index.get(p) ?? -1));
+    const top = index.get(head);
+    const parentsFirst = top === undefined ? [] : topologicalOrder(parents, top);
+    for (const i of parentsFirst) {
+      const c = commits[i];
+      const own = this.changes[i];
+      const first = parents[i].length && parents[i][0] >= 0 ? commits[parents[i][0]] : undefined;
       c.specBlob = own.spec !== undefined ? own.spec : (first?.specBlob ?? null);
       c.changelogBlob = own.changelog !== undefined ? own.changelog : (first?.changelogBlob ?? null);
     }
-    return { commits: this.commits, order: parentsFirst.reverse() };
+    return { commits: this.commits, order: parentsFirst.reverse().map((i) => order[i]) };
   }
 }
 
-/** Every commit reachable from `head` after all its parents (depth first, no recursion). */
-export function topologicalOrder(commits: Map<string, Commit>, head: string): string[] {
-  const out: string[] = [];
-  const state = new Map<string, 1 | 2>(); // 1: parents being visited, 2: done
-  const stack: string[] = [head];
+/** Every commit reachable from `head` after all its parents (depth first, no recursion), by position. */
+function topologicalOrder(parents: readonly number[][], head: number): number[] {
+  const out: number[] = [];
+  const state = new Uint8Array(parents.length); // 1: parents being visited, 2: done
+  const stack: number[] = [head];
   while (stack.length) {
-    const id = stack[stack.length - 1];
-    const c = commits.get(id);
-    if (!c || state.get(id) === 2) {
+    const i = stack[stack.length - 1];
+    if (state[i] === 2) {
       stack.pop();
       continue;
     }
-    if (state.get(id) === 1) {
-      state.set(id, 2);
-      out.push(id);
+    if (state[i] === 1) {
+      state[i] = 2;
+      out.push(i);
       stack.pop();
       continue;
     }
-    state.set(id, 1);
-    for (let i = c.parents.length - 1; i >= 0; i--) if (!state.has(c.parents[i])) stack.push(c.parents[i]);
+    state[i] = 1;
+    const ps = parents[i];
+    for (let k = ps.length - 1; k >= 0; k--) if (ps[k] >= 0 && state[ps[k]] === 0) stack.push(ps[k]);
   }
   return out;
 }
