@@ -167,7 +167,11 @@ export function computeAutospec(
   let c = history.head && options.changelog !== false ? history.commits.get(history.head) : undefined;
   let removedAbove = false;
   while (c) {
-    const parents = c.parents.map((p) => history.commits.get(p)).filter((p): p is Commit => p !== undefined);
+    const parents: Commit[] = [];
+    for (const id of c.parents) {
+      const p = history.commits.get(id);
+      if (p) parents.push(p);
+    }
     const changed = parents.length === 0 ? c.changelogBlob !== null : parents.every((p) => p.changelogBlob !== c!.changelogBlob);
     let follow: Commit | undefined;
     let unresolvable = false;

@@ -57,12 +57,13 @@ export interface EvaluateOptions {
  * The whole text when there is no such line.
  */
 export function abridgedSpec(text: string): string {
-  // Lines end at '\n' only, as Python's binary file iteration splits them.
-  for (let start = 0; start < text.length; ) {
-    const nl = text.indexOf('\n', start);
+  // Lines end at '\n' only, as Python's binary file iteration splits them. Only lines holding
+  // `%prep` are looked at.
+  for (let at = text.indexOf('%prep'); at >= 0; at = text.indexOf('%prep', at + 5)) {
+    const start = text.lastIndexOf('\n', at) + 1;
+    const nl = text.indexOf('\n', at);
     const end = nl < 0 ? text.length : nl + 1;
     if (/^[ \t\n\r\v\f]*%prep[ \t\n\r\v\f]*$/.test(text.slice(start, end))) return text.slice(0, start);
-    start = end;
   }
   return text;
 }
