@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadHistory } from '../../server/src/core/autospec/history';
+import { BlobStore } from '../../server/src/core/autospec/log-readers';
 
 // loadHistory learns each commit's spec and changelog blob from one `git log --raw` limited to those
 // two paths (merges diffed against their first parent), not from a lookup per tree. Random commit
@@ -100,4 +101,36 @@ describe('each commit\u2019s spec and changelog blob, from one git log', () => {
       for (const c of history.commits.values()) for (const p of c.parents) assert.ok(index.get(p)! > index.get(c.id)!, `${p} after its child ${c.id}`);
     });
   }
+});
+
+describe('reading ahead stays within its budget', () => {
+  test('waiting for what is read ahead does not read every blob the log named (a history of large specs)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gitoverlay-budget-'));
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    // 300 distinct 10 kB texts; a 100 kB budget.
+    const ids = execFileSync('git', ['hash-object', '-w', '--stdin-paths'], {
+      cwd: dir,
+      input: Array.from({ length: 300 }, (_, i) => {
+        const f = join(dir, `t${i}`);
+        writeFileSync(f, `${i}\n`.padEnd(10_000, 'x'));
+        return f;
+      }).join('\n'),
+    })
+      .toString()
+      .trim()
+      .split('\n');
+    const store = new BlobStore(dir, undefined, 100_000);
+    for (const id of ids) store.prefetch(id);
+    await store.drain();
+    try {
+      assert.ok(store.blobs.size > 0, 'something was read ahead');
+      // At most what was in flight when the budget was spent (64 at a time), not all 300.
+      assert.ok(store.blobs.size <= 64 + 10, `${store.blobs.size} blobs read`);
+      // What was asked for is still read on demand.
+      await store.fetch([ids[299]]);
+      assert.ok(store.blobs.get(ids[299])?.startsWith('299\n'));
+    } finally {
+      store.close();
+    }
+  });
 });

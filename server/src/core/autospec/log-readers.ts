@@ -214,11 +214,12 @@ export class BlobStore {
     });
   }
 
-  /** Resolves once everything read ahead so far (or still to be, the budget allowing) is read. */
-  drain(): Promise<void> {
-    const ids = [...this.ahead, ...this.waiting];
-    this.ahead.length = 0;
-    return this.fetch(ids);
+  /**
+   * Resolves once what is being read ahead is read, and what waits its turn as far as the budget
+   * allows (not the rest: a history of large specs names far more than the budget as it streams).
+   */
+  async drain(): Promise<void> {
+    while (this.waiting.length && !this.closed) await this.fetch([...this.waiting]);
   }
 
   close(): void {
