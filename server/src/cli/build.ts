@@ -14,7 +14,8 @@ import { UsageError, type CommandResult } from './usage';
 export const BUILD_USAGE = `usage: gitoverlay build [--backend local|mock|copr] [--copr OWNER/PROJECT] [--chroot NAME]... [--jobs N]
                         [--out DIR] [--component NAME]... [--dist .fc41] [--offline] [--no-sandbox] FILE
   FILE              an overlay, or a modulemd v2 stream document (components built from their dist-git
-                    'repository' at 'ref' in buildorder/buildafter batches; modules.yaml added)
+                    'repository' at 'ref' in buildorder/buildafter batches; modules.yaml added; local or
+                    mock, which enables the streams the module builds against and adds earlier batches)
   --jobs N          components of one batch built at once (default 1); srpmroot ones first
   --out DIR         the repository (default: build/ beside OVERLAY); built into DIR.new and swapped in;
                     a failed run leaves DIR alone and keeps its successes in DIR.partial

@@ -1,9 +1,10 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { copyFile, link, mkdir, realpath, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { processSpec, specFeatures } from '../autospec/process';
 import { componentBatches } from '../buildroot/batches';
+import { BASE_MODULES } from '../buildroot/model';
 import { checkText } from '../check/check';
 import { isObject } from '../check/context';
 import { run } from '../git/exec';
@@ -13,7 +14,7 @@ import type { ResolvedComponent } from '../overlay/resolve';
 import { checkRemote } from '../overlay/url';
 import { BACKENDS } from './backend';
 import { compose } from './compose';
-import { makeCtx } from './context';
+import { makeCtx, type Ctx } from './context';
 import { pool } from './executor';
 import { abortError, which } from './proc';
 import { takeLock, type BuildState } from './state';
@@ -27,7 +28,9 @@ import type { BuildOptions, BuildResult, ComponentBuild } from './types';
  * its dist-git `repository` at `ref` (mirrored, never a work tree; sources must be in dist-git:
  * lookaside is not fetched) in buildorder/buildafter batches, with `%{dist}` `.module_fNN+V+C` and
  * `%{modularitylabel}`; the repository gets a modules.yaml (validated with gitoverlay's own checks)
- * whose artifacts are the built packages. No cache: every run builds every component.
+ * whose artifacts are the built packages. No cache: every run builds every component. With mock, each
+ * chroot is the module's buildroot as MBS makes it: its buildrequired streams enabled, the packages
+ * of earlier batches in a repository.
  */
 
 export class ModuleBuildError extends Error {}
@@ -49,6 +52,10 @@ export async function buildModule(modulePath: string, doc: unknown, options: Bui
   const keys = Object.keys(rpms);
   if (!keys.length) throw new ModuleBuildError('the module has no components.rpms to build');
 
+  // Built where overlays are (mock when installed, else here); Copr builds modules through an API
+  // of its own (module builds), which this command does not drive.
+  const choice = options.backend ?? (which('mock') ? 'mock' : 'local');
+  if (choice === 'copr') throw new ModuleBuildError('a module document is built with --backend local or mock; Copr builds modules through its own module-build API, which gitoverlay does not use');
   const progress = options.onProgress ?? (() => undefined);
   const signal = options.signal;
   const baseDir = dirname(modulePath);
@@ -119,7 +126,12 @@ export async function buildModule(modulePath: string, doc: unknown, options: Bui
     _module_context: context,
     ...buildoptsMacros(data),
   };
-  const ctx = makeCtx({ overlayDir: baseDir, cacheDir, out, dist, bwrap, arch, signal });
+  // mock's chroot gets the module's buildroot as MBS makes it: the streams the build was resolved
+  // against (xmd.mbs.buildrequires, the platform aside) enabled, and the packages of earlier batches.
+  const moduleEnable = [...buildrootStreams(identity.xmd.mbs), ...(options.moduleEnable ?? [])].filter((m, i, all) => all.indexOf(m) === i);
+  const ctx = makeCtx({ overlayDir: baseDir, cacheDir, out, dist, bwrap, arch, signal, backend: choice, mockChroot: options.mockChroot, moduleEnable });
+  const backend = BACKENDS[choice];
+  progress(`backend: ${choice}${choice === 'mock' && moduleEnable.length ? ` (module streams enabled: ${moduleEnable.join(', ')})` : ''}`);
   ctx.sourceDate = Math.max(0, ...pinned.map((p) => p.time));
   const lock = await takeLock(out);
   const results = new Map<string, ComponentBuild>();
@@ -152,7 +164,8 @@ export async function buildModule(modulePath: string, doc: unknown, options: Bui
         const log = createWriteStream(logPath);
         try {
           const raw = { srpmroot: false, defines: moduleMacros, with: [], without: [] };
-          const built = await BACKENDS.local.build(ctx, c, raw, log);
+          log.write(`backend: ${choice}\n`);
+          const built = await backend.build(ctx, c, raw, log);
           state.components[key] = { key: '', ...built };
           results.set(key, { name: key, status: 'built', log: logPath, ...built });
           progress(`[${n}/${keys.length}] built ${key}: ${built.nevr}`);
@@ -167,6 +180,8 @@ export async function buildModule(modulePath: string, doc: unknown, options: Bui
         }
       });
       if (signal?.aborted) throw abortError();
+      // Later batches build against what this one made (MBS tags each batch into the buildroot).
+      if (choice === 'mock') await batchRepository(ctx, [...results.values()]);
     }
     for (const k of keys)
       if (!results.has(k))
@@ -213,4 +228,24 @@ export async function buildModule(modulePath: string, doc: unknown, options: Bui
   } finally {
     await lock.release();
   }
+}
+
+/** The module streams a build was resolved against (`xmd.mbs.buildrequires`), base modules aside, as name:stream. */
+export function buildrootStreams(mbs: Record<string, unknown>): string[] {
+  const br = isObject(mbs.buildrequires) ? mbs.buildrequires : {};
+  return Object.entries(br).flatMap(([n, b]) => (!BASE_MODULES.has(n) && isObject(b) && typeof b.stream === 'string' ? [`${n}:${b.stream}`] : []));
+}
+
+/** The binary packages built so far in this run, as one repository mock adds to every later build's chroot. */
+async function batchRepository(ctx: Ctx, built: readonly ComponentBuild[]): Promise<void> {
+  const repo = join(await realpath(ctx.workDir), 'module-batches-repo');
+  await mkdir(repo, { recursive: true });
+  const files = built.filter((b) => b.status !== 'failed').flatMap((b) => b.files.filter((f) => f.endsWith('.rpm') && !/\.(no)?src\.rpm$/.test(f)));
+  if (!files.length) return;
+  for (const f of files) {
+    const to = join(repo, basename(f));
+    await link(join(ctx.newDir, f), to).catch((err: NodeJS.ErrnoException) => (err.code === 'EEXIST' ? undefined : copyFile(join(ctx.newDir, f), to)));
+  }
+  await run('createrepo_c', ['--no-database', repo], { signal: ctx.signal });
+  ctx.rootRepo = repo;
 }
