@@ -1,6 +1,6 @@
 import { BASE_MODULES, type Dependencies, type ModuleStream } from './model';
 import { ModuleIndex } from './module-index';
-import { candidates, satisfies, showList, type Reason, type View } from './streams';
+import { candidates, meetsThroughVirtualStream, satisfies, showList, type Reason, type View } from './streams';
 
 /**
  * One buildroot: the module builds chosen for it and why (buildrequires, their runtime
@@ -39,11 +39,14 @@ function mergeSorted(a: string[], b: string[]): string[] {
   return out;
 }
 
+/** Whether module `m` as the buildroot has it meets a requirement `list` of a build's dependencies `entry`. */
+type Meets = (m: string, list: string[], entry: Dependencies) => boolean;
+
 /** Why no build of n:s fits: the requirements the newest build's dependencies miss. */
-function unusable(n: string, s: string, builds: ModuleStream[], streamOf: (m: string) => string | undefined): string {
+function unusable(n: string, s: string, builds: ModuleStream[], streamOf: (m: string) => string | undefined, meets: Meets): string {
   const misses = builds[0].dependencies.map((entry) =>
     Object.entries(entry.requires)
-      .filter(([m, list]) => streamOf(m) !== undefined && !satisfies(list, streamOf(m)!))
+      .filter(([m, list]) => !meets(m, list, entry))
       .map(([m, list]) => `${m}:${showList(list)} but ${m}:${streamOf(m)} is in the buildroot`),
   );
   const contexts = [...new Set(builds.map((b) => b.context))].join(', ');
@@ -73,15 +76,9 @@ export class Buildroot {
   }
 
   /** The first dependencies entry whose runtime requires the modules known so far allow (unknown ones come later). */
-  private static usableEntry(build: ModuleStream, streamOf: (m: string) => string | undefined): Dependencies | null {
+  private static usableEntry(build: ModuleStream, meets: Meets): Dependencies | null {
     if (build.dependencies.length === 0) return EMPTY;
-    for (const entry of build.dependencies) {
-      const ok = Object.entries(entry.requires).every(([m, list]) => {
-        const s = streamOf(m);
-        return s === undefined || satisfies(list, s);
-      });
-      if (ok) return entry;
-    }
+    for (const entry of build.dependencies) if (Object.entries(entry.requires).every(([m, list]) => meets(m, list, entry))) return entry;
     return null;
   }
 
@@ -92,7 +89,16 @@ export class Buildroot {
    */
   private plan(name: string, stream: string, reason: Reason): Plan {
     const p: Plan = { adds: new Map(), problems: [], notes: [] };
-    const streamOf = (m: string): string | undefined => p.adds.get(m)?.build.stream ?? this.streamOf(m);
+    const buildOf = (m: string): ModuleStream | undefined => p.adds.get(m)?.build ?? this.chosen.get(m)?.build;
+    const streamOf = (m: string): string | undefined => buildOf(m)?.stream ?? this.planned.get(m);
+    // A module not in the buildroot yet meets anything (it comes later); a base module also through
+    // its virtual streams (a build made on a compatible platform stream).
+    const meets: Meets = (m, list, entry) => {
+      const s = streamOf(m);
+      if (s === undefined || satisfies(list, s)) return true;
+      const b = buildOf(m);
+      return b !== undefined && BASE_MODULES.has(m) && meetsThroughVirtualStream(list, b, entry.buildrequires[m]);
+    };
     const queue: [string, string, Reason][] = [[name, stream, reason]];
     while (queue.length) {
       const [n, s, why] = queue.shift()!;
@@ -102,9 +108,9 @@ export class Buildroot {
         continue;
       }
       const builds = ModuleIndex.newestFirst(this.view.builds(n, s));
-      const usable = builds.map((b) => ({ b, entry: Buildroot.usableEntry(b, streamOf) })).filter((x) => x.entry !== null);
+      const usable = builds.map((b) => ({ b, entry: Buildroot.usableEntry(b, meets) })).filter((x) => x.entry !== null);
       if (usable.length === 0) {
-        p.problems.push(builds.length ? unusable(n, s, builds, streamOf) : `${n}:${s} has no build`);
+        p.problems.push(builds.length ? unusable(n, s, builds, streamOf, meets) : `${n}:${s} has no build`);
         continue;
       }
       const top = usable[0];
@@ -114,7 +120,7 @@ export class Buildroot {
       for (const [r, list] of Object.entries(top.entry!.requires).sort(([a], [b]) => (a < b ? -1 : 1))) {
         const cur = streamOf(r);
         if (cur !== undefined) {
-          if (!satisfies(list, cur)) p.problems.push(`${n}:${s} requires ${r}:${showList(list)} but ${r}:${cur} is in the buildroot`);
+          if (!meets(r, list, top.entry!)) p.problems.push(`${n}:${s} requires ${r}:${showList(list)} but ${r}:${cur} is in the buildroot`);
           continue;
         }
         if (BASE_MODULES.has(r)) continue;

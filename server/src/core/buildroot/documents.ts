@@ -78,6 +78,13 @@ function artifacts(data: Record<string, unknown>): { rpms: string[]; nevras: str
 const listOf = (doc: YamlDocument, data: Record<string, unknown>, key: string): string[] =>
   isObject(data[key]) ? textList(doc, ['data', key, 'rpms'], (data[key] as Record<string, unknown>).rpms ?? []) : [];
 
+/** `xmd.mbs.virtual_streams` (a base module build's), when the document has them. */
+function virtualStreams(doc: YamlDocument, data: Record<string, unknown>): { virtualStreams?: string[] } {
+  const mbs = isObject(data.xmd) && isObject(data.xmd.mbs) ? data.xmd.mbs : undefined;
+  if (!mbs || !Array.isArray(mbs.virtual_streams)) return {};
+  return { virtualStreams: textList(doc, ['data', 'xmd', 'mbs', 'virtual_streams'], mbs.virtual_streams) };
+}
+
 /**
  * The module streams a document defines: one for a stream document, one per configuration for a
  * packager v3 document (as libmodulemd's convert_to_index: context = the configuration's, platform
@@ -101,6 +108,7 @@ export function streamsOfDocument(doc: YamlDocument, source: string): ModuleStre
     components: components(doc, data),
     source,
     ...artifacts(data),
+    ...virtualStreams(doc, data),
   };
   if (kind.schema === 'modulemd-packager-v3') {
     if (!Array.isArray(data.configurations)) return [];

@@ -39,6 +39,11 @@ export interface ModuleStream {
   ref?: string;
   /** Its filtered packages as built (N-E:V-R), when known (MBS reads them from the build's Koji tag). */
   filteredRpms?: string[];
+  /**
+   * A base module build's `xmd.mbs.virtual_streams`: the streams it also answers to (el8 for
+   * platform:el8.2.0), which makes builds made on a compatible base module usable on it.
+   */
+  virtualStreams?: string[];
 }
 
 export interface Defaults {

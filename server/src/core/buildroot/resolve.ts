@@ -15,7 +15,7 @@ import { candidates, View, type Candidates, type ResolveOptions } from './stream
 
 export { componentBatches, overlayBatches } from './batches';
 export type { ChosenModule } from './buildroot';
-export { satisfies, type Reason, type ResolveOptions } from './streams';
+export { mbsStreamRewrite, satisfies, type Reason, type ResolveOptions } from './streams';
 
 export interface Expansion {
   /** The stream (a packager v3 configuration) and its dependencies entry this expansion is of (indexes). */

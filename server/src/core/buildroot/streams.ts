@@ -1,4 +1,5 @@
 import { BASE_MODULES, virtualModule, type ModuleStream } from './model';
+import { streamVersion } from '../mbs/context';
 import { compareStreams, type ModuleIndex } from './module-index';
 
 /**
@@ -48,6 +49,23 @@ export class View {
     return streams;
   }
 
+  /**
+   * MBS's resolve_base_module_virtual_streams: the stream of the latest base module build that
+   * carries `virtual` among its virtual streams (highest stream version, then version), if any.
+   */
+  streamCarrying(name: string, virtual: string): string | undefined {
+    let best: { stream: string; sv: number; version: bigint } | undefined;
+    for (const stream of this.index.streamNames(name)) {
+      for (const b of this.index.builds(name, stream)) {
+        if (!b.virtualStreams?.includes(virtual)) continue;
+        const sv = streamVersion(stream) ?? 0;
+        const version = /^\d+$/.test(b.version) ? BigInt(b.version) : 0n;
+        if (!best || sv > best.sv || (sv === best.sv && version > best.version)) best = { stream, sv, version };
+      }
+    }
+    return best?.stream;
+  }
+
   /** Builds of a stream; a base module stream nobody defines is a virtual module (dnf's module_platform_id). */
   builds(name: string, stream: string): ModuleStream[] {
     const builds = this.index.builds(name, stream);
@@ -57,6 +75,26 @@ export class View {
 
 const positives = (list: string[]): string[] => list.filter((s) => !s.startsWith('-'));
 const negatives = (list: string[]): string[] => list.filter((s) => s.startsWith('-')).map((s) => s.slice(1));
+
+/**
+ * Does a base module build meet a requirement its stream alone does not: the list names one of its
+ * virtual streams (MBS: the base module provides `module(platform:el8)` beside
+ * `module(platform:el8.2.0)`). A base module in x.y.z form must then be at least the one the
+ * requiring build was built against (`builtAgainst`, its buildrequires' stream of that module): a
+ * build made on el8.1.0 fits el8.2.0, not el8.0.0.
+ */
+export function meetsThroughVirtualStream(list: string[], base: Pick<ModuleStream, 'stream' | 'virtualStreams'>, builtAgainst?: string[]): boolean {
+  if (!positives(list).some((v) => base.virtualStreams?.includes(v))) return false;
+  const own = xyzVersion(base.stream);
+  const against = builtAgainst?.length === 1 ? xyzVersion(builtAgainst[0]) : null;
+  return own === null || against === null || against <= own;
+}
+
+/** A stream's padded version when it is in MBS's "x.y.z form" (`len(str(float(v))) >= 5` unpadded: el8.1.0, el10.0; not f41), else null. */
+function xyzVersion(stream: string): number | null {
+  const v = streamVersion(stream, false);
+  return v !== null && v >= 100 ? streamVersion(stream) : null;
+}
 
 /** Does `stream` meet a dependency list: `[]` any, positives any of, negatives all except. */
 export function satisfies(list: string[], stream: string): boolean {
@@ -75,14 +113,35 @@ export interface Candidates {
 }
 
 /**
+ * A buildrequired stream as MBS's submission rewrites it before expanding: a base module stream that
+ * no build has but some carry as a virtual stream becomes the latest of those; others stay.
+ */
+export function baseStreamAsMbs(view: View, module: string, stream: string): string {
+  if (!BASE_MODULES.has(module) || stream.startsWith('-') || view.streamNames(module).includes(stream)) return stream;
+  return view.streamCarrying(module, stream) ?? stream;
+}
+
+/** `baseStreamAsMbs` over an index, for the dependencies MBS records (`mbsDependencies`). */
+export function mbsStreamRewrite(index: ModuleIndex, options: ResolveOptions = {}): (module: string, stream: string) => string {
+  const view = new View(index, options);
+  return (module, stream) => baseStreamAsMbs(view, module, stream);
+}
+
+/**
  * MBS's expansion of one buildrequire (common/resolve.py): positives kept (negatives beside them
  * ignored), all-negative or empty lists start from every stream known; several left and a default
  * stream among them -> the default alone.
  */
-export function candidates(view: View, module: string, list: string[]): Candidates {
+export function candidates(view: View, module: string, written: string[]): Candidates {
   const known = view.streamNames(module);
-  const pos = positives(list);
   const notes: string[] = [];
+  // A base module stream no build has, but a virtual stream of some: MBS builds on the latest of those.
+  const list = written.map((s) => {
+    const carrying = baseStreamAsMbs(view, module, s);
+    if (carrying !== s) notes.push(`${module}:${s} is a virtual stream: using ${module}:${carrying}, the latest base module carrying it (as MBS does)`);
+    return carrying;
+  });
+  const pos = positives(list);
   let streams: string[];
   if (pos.length) {
     if (pos.length !== list.length) notes.push(`${module}: ${showList(list)} mixes positive and negative streams; the negative ones are ignored`);

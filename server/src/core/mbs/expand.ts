@@ -21,15 +21,22 @@ function streams(v: unknown): Record<string, string[]> {
  * build: the oracle shows the context computed); a packager v3 configuration converted as MBS's
  * PackagerV3 conversion does it (platform added to buildrequires only; its context static).
  */
-export function mbsDependencies(doc: unknown, subject: number, entry: number): { dependencies: Deps[]; entry: number; staticContext?: string } {
+export function mbsDependencies(
+  doc: unknown,
+  subject: number,
+  entry: number,
+  /** How MBS's submission rewrites a buildrequired stream first (a base module's virtual stream: `baseStreamAsMbs`). */
+  rewrite: (module: string, stream: string) => string = (_m, s) => s,
+): { dependencies: Deps[]; entry: number; staticContext?: string } {
   const data = isObject(doc) && isObject(doc.data) ? doc.data : {};
+  const rewritten = (br: Record<string, string[]>): Record<string, string[]> => Object.fromEntries(Object.entries(br).map(([m, list]) => [m, list.map((s) => rewrite(m, s))]));
   if (isObject(doc) && doc.document === 'modulemd-packager' && Number(doc.version) === 3) {
     const c = Array.isArray(data.configurations) && isObject(data.configurations[subject]) ? data.configurations[subject] : {};
     const buildrequires = { ...streams(c.buildrequires), ...(c.platform !== undefined ? { platform: [String(c.platform)] } : {}) };
-    return { dependencies: [{ buildrequires, requires: streams(c.requires) }], entry: 0, staticContext: typeof c.context === 'string' ? c.context : undefined };
+    return { dependencies: [{ buildrequires: rewritten(buildrequires), requires: streams(c.requires) }], entry: 0, staticContext: typeof c.context === 'string' ? c.context : undefined };
   }
   const list = Array.isArray(data.dependencies) ? data.dependencies : [];
-  return { dependencies: list.map((d) => ({ buildrequires: streams(isObject(d) ? d.buildrequires : undefined), requires: streams(isObject(d) ? d.requires : undefined) })), entry };
+  return { dependencies: list.map((d) => ({ buildrequires: rewritten(streams(isObject(d) ? d.buildrequires : undefined)), requires: streams(isObject(d) ? d.requires : undefined) })), entry };
 }
 
 /**

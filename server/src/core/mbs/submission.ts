@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { ModuleIndex, streamsOfDocument } from '../buildroot/index';
-import { resolveModule } from '../buildroot/resolve';
+import { mbsStreamRewrite, resolveModule } from '../buildroot/resolve';
 import { git } from '../git/exec';
 import { parseYaml, type YamlDocument } from '../yaml/parse';
 import { readFile } from 'node:fs/promises';
@@ -52,12 +52,13 @@ export async function submitModule(
   if (!doc) throw new SubmissionError(`${path} holds no document`);
   const index = options.index ?? new ModuleIndex();
   const platform = platformOf(doc);
-  const resolution = resolveModule(streamsOfDocument(doc, path), index, platform ? { platform } : {});
+  const resolveOptions = platform ? { platform } : {};
+  const resolution = resolveModule(streamsOfDocument(doc, path), index, resolveOptions);
   if (resolution.errors.length || !resolution.expansions.length) {
     throw new SubmissionError(`cannot resolve the module's buildrequires: ${resolution.errors.join('; ') || 'no expansion'}`);
   }
   const x = resolution.expansions[0];
-  const { dependencies, entry, staticContext } = mbsDependencies(doc.value, x.subject, x.entry);
+  const { dependencies, entry, staticContext } = mbsDependencies(doc.value, x.subject, x.entry, mbsStreamRewrite(index, resolveOptions));
   const scm = await moduleScm(path, options.signal);
   const identity = mbsIdentity({ dependencies, entry, staticContext, solution: solutionOf(x, index), time, commit: scm.commit, scmurl: scm.scmurl, rpmRefs });
   return { identity, expansions: resolution.expansions.length };
