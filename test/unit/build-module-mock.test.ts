@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -73,5 +73,49 @@ describe('module builds with mock', () => {
       (err: unknown) => err instanceof ModuleBuildError && /built with --backend local or mock; Copr builds modules through its own module-build API/.test(err.message),
     );
     assert.ok(!existsSync(join(world, 'module-copr')));
+  });
+});
+
+describe('gitoverlay build reads module metadata as gitoverlay buildroot does (--repo, --defaults)', () => {
+  let world: string;
+  let repo: string;
+  before(() => {
+    world = join(mkdtempSync(join(tmpdir(), 'go-build-repo-')), 'world');
+    execFileSync(process.execPath, [join(ROOT, 'examples/make-world.mjs'), world], { stdio: 'ignore' });
+    // nodejs:20 built on f41, and the default stream: the overlay's buildroot has it (Ursa Prime).
+    repo = join(world, 'modules.yaml');
+    writeFileSync(
+      repo,
+      '---\ndocument: modulemd\nversion: 2\ndata:\n  name: nodejs\n  stream: "20"\n  version: 4120240901080000\n  context: 9edba152\n  summary: s\n  description: d\n  license:\n    module: [MIT]\n  dependencies:\n    - buildrequires:\n        platform: [f41]\n      requires:\n        platform: [f41]\n...\n' +
+        '---\ndocument: modulemd-defaults\nversion: 1\ndata:\n  module: nodejs\n  stream: "20"\n...\n',
+    );
+  });
+  after(() => rmSync(join(world, '..'), { recursive: true, force: true }));
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/gitoverlay.js'), ...args], { encoding: 'utf8' });
+
+  test("an overlay: mock's chroots get the streams its buildroot resolves to, as in the editor", { skip: missing.length ? `needs ${missing.join(', ')}` : false }, async () => {
+    await withFakeMock(async (record) => {
+      const r = cli('build', '--backend', 'mock', '--repo', repo, '--offline', '--out', join(world, 'out-overlay'), join(world, 'overlay.yml'));
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /^module streams of the buildroot \(enabled in mock's chroots\): nodejs:20$/m);
+      const runs = recordedRuns(record);
+      assert.ok(runs.length >= 3);
+      for (const a of runs) assert.deepEqual(accepted(a).opts.module_enable, ['nodejs:20']);
+    });
+  });
+
+  test('a module document buildrequiring nodejs resolves against the repository (and not without it)', { skip: missing.length ? `needs ${missing.join(', ')}` : false }, async () => {
+    const doc = readFileSync(join(world, 'motd-module.yaml'), 'utf8').replace('        platform: [f41]\n      requires:', '        platform: [f41]\n        nodejs: ["20"]\n      requires:');
+    writeFileSync(join(world, 'node-module.yaml'), doc);
+    const without = cli('build', '--backend', 'local', '--offline', '--out', join(world, 'out-none'), join(world, 'node-module.yaml'));
+    assert.equal(without.status, 2);
+    assert.match(without.stderr, /cannot resolve the module's buildrequires: .*nodejs/);
+    await withFakeMock(async (record) => {
+      const r = cli('build', '--backend', 'mock', '--repo', repo, '--offline', '--out', join(world, 'out-module'), join(world, 'node-module.yaml'));
+      assert.equal(r.status, 0, r.stderr);
+      for (const a of recordedRuns(record)) assert.deepEqual(accepted(a).opts.module_enable, ['nodejs:20']);
+      const modules = execFileSync('gzip', ['-dc', join(world, 'out-module', 'repodata', readdirSync(join(world, 'out-module', 'repodata')).find((f) => f.endsWith('modules.yaml.gz'))!)], { encoding: 'utf8' });
+      assert.match(modules, /nodejs:\n\s+context: 9edba152[\s\S]*stream: "?20"?/);
+    });
   });
 });

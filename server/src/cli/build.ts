@@ -3,11 +3,13 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildOverlay, type BuildResult } from '../core/build/build';
 import { recordLastBuild } from '../core/build/last-build';
+import { moduleEnableOf } from '../core/build/backends/mock';
 import { buildModule, ModuleBuildError } from '../core/build/module';
 import { OverlayError } from '../core/overlay/resolve';
 import { CoprError } from '../core/copr/client';
 import { CoprConfigError } from '../core/copr/config';
 import { InputError } from './autospec';
+import { buildIndex, resolveFileAt } from './buildroot';
 import { loadYamlInput } from './input';
 import { UsageError, type CommandResult } from './usage';
 
@@ -30,6 +32,10 @@ export const BUILD_USAGE = `usage: gitoverlay build [--backend local|mock|copr] 
                     every batch on the x86_64 one first, the others once it succeeded
   --module N:S      a module stream mock enables in its chroot (repeatable; the editor takes them
                     from the Buildroot view's resolution of the overlay)
+  --repo PATH, --defaults DIR, --platform N:S
+                    module metadata as \`gitoverlay buildroot\` reads it: mock enables the streams the
+                    overlay's buildroot resolves to there (as the editor does); a module document's
+                    buildrequires are resolved against it
   --copr-config F   copr-cli's configuration file instead of ~/.config/copr
   --poll SECONDS    how often Copr is asked for build states (default 10)
 A Copr run is recorded in DIR.copr.json: run the same command again after an interruption and it
@@ -107,6 +113,9 @@ export async function runBuild(argv: string[], io: { progress?: (line: string) =
       'copr-config': { type: 'string' },
       module: { type: 'string', multiple: true },
       poll: { type: 'string' },
+      repo: { type: 'string', multiple: true },
+      defaults: { type: 'string', multiple: true },
+      platform: { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -122,9 +131,22 @@ export async function runBuild(argv: string[], io: { progress?: (line: string) =
   if (bad !== undefined) throw new UsageError(`--module wants NAME:STREAM, not '${bad}'`, BUILD_USAGE);
   const poll = values.poll === undefined ? undefined : Number(values.poll);
   if (poll !== undefined && !(poll > 0)) throw new UsageError(`--poll wants a number of seconds, not '${values.poll}'`, BUILD_USAGE);
+  if (values.platform !== undefined && !/^[^:\s]+(:[^:\s]+)?$/.test(values.platform)) throw new UsageError(`--platform ${values.platform}: expected NAME:STREAM (platform:f41)`, BUILD_USAGE);
   const path = resolve(positionals[0]);
   const overlay = await loadYamlInput(path);
   const progress = io.progress ?? ((line: string) => process.stderr.write(line + '\n'));
+  const isModule = typeof overlay === 'object' && overlay !== null && (overlay as { document?: unknown }).document === 'modulemd';
+  // The module metadata the editor's Buildroot view reads (gitoverlay buildroot's --repo/--defaults):
+  // an overlay's mock chroots get the streams it resolves, a module document's buildrequires resolve in it.
+  const metadata = values.repo || values.defaults || values.platform ? await buildIndex(values.repo ?? [], values.defaults ?? []) : undefined;
+  let moduleEnable = values.module;
+  if (metadata && !isModule) {
+    const resolution = await resolveFileAt(path, metadata, { platform: values.platform });
+    const streams = resolution.expansions[0] ? moduleEnableOf(resolution.expansions[0]) : [];
+    for (const e of resolution.errors) progress(`warning: buildroot: ${e}`);
+    moduleEnable = [...new Set([...streams, ...(values.module ?? [])])];
+    progress(`module streams of the buildroot (enabled in mock's chroots): ${moduleEnable.length ? moduleEnable.join(', ') : 'none'}`);
+  }
   let result: BuildResult;
   // Ctrl+C / SIGTERM cancel the build: rpmbuild runs in its own process group, so it is killed
   // through the AbortSignal rather than by the terminal.
@@ -137,7 +159,6 @@ export async function runBuild(argv: string[], io: { progress?: (line: string) =
     process.once('SIGTERM', onSignal);
   }
   try {
-    const isModule = typeof overlay === 'object' && overlay !== null && (overlay as { document?: unknown }).document === 'modulemd';
     result = await (isModule ? buildModule : buildOverlay)(path, overlay, {
       allowFile: true,
       jobs,
@@ -147,7 +168,8 @@ export async function runBuild(argv: string[], io: { progress?: (line: string) =
       fetch: !values.offline,
       sandbox: values['no-sandbox'] ? 'none' : 'auto',
       backend,
-      moduleEnable: values.module,
+      moduleEnable,
+      moduleIndex: metadata,
       copr: values.copr ? { project: values.copr, chroots: values.chroot, config: values['copr-config'], pollMs: poll !== undefined ? poll * 1000 : undefined } : undefined,
       signal,
       onProgress: progress,

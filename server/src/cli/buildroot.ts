@@ -34,7 +34,7 @@ async function readText(path: string): Promise<string> {
 }
 
 /** Repositories merge as dnf merges repos of one priority; defaults directories then replace, as MBS loads them. */
-async function buildIndex(repos: string[], defaults: string[]): Promise<ModuleIndex> {
+export async function buildIndex(repos: string[], defaults: string[]): Promise<ModuleIndex> {
   const index = new ModuleIndex();
   for (const r of repos) {
     try {
@@ -82,7 +82,7 @@ export async function runBuildroot(argv: string[]): Promise<CommandResult> {
   return { code: result.errors.length ? 1 : 0, stdout, stderr: notes.length ? notes.map((n) => `gitoverlay: ${n}\n`).join('') : undefined };
 }
 
-async function resolveFileAt(path: string, index: ModuleIndex, options: ResolveOptions): Promise<Resolution> {
+export async function resolveFileAt(path: string, index: ModuleIndex, options: ResolveOptions): Promise<Resolution> {
   const text = await readText(path);
   try {
     return resolveText(path, text, index, options);

@@ -104,7 +104,7 @@ export async function buildModule(modulePath: string, doc: unknown, options: Bui
   let submission;
   try {
     const refs = Object.fromEntries(pinned.flatMap((p) => (p.c.distgit ? [[p.key, p.c.distgit.commit]] : [])));
-    submission = await submitModule(modulePath, utcStamp(Math.max(...pinned.map((p) => p.time))), refs, { signal });
+    submission = await submitModule(modulePath, utcStamp(Math.max(...pinned.map((p) => p.time))), refs, { signal, index: options.moduleIndex });
   } catch (err) {
     if (err instanceof SubmissionError) throw new ModuleBuildError(err.message);
     throw err;

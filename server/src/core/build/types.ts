@@ -1,3 +1,5 @@
+import type { ModuleIndex } from '../buildroot/module-index';
+
 /**
  * The public shapes of a build: the options `gitoverlay build` takes and the result it reports
  * (per component and for the run). Types only; the editor's protocol re-exports the results.
@@ -26,6 +28,8 @@ export interface BuildOptions {
   copr?: CoprOptions;
   /** Module streams (`name:stream`) a mock build enables in its chroot: the buildroot the Buildroot view resolves. */
   moduleEnable?: string[];
+  /** The module metadata a module document's buildrequires are resolved against (MBS's database); none: an empty one. */
+  moduleIndex?: ModuleIndex;
   /** Record the resolution for the editor's lenses (default true; a bisect's trial builds do not). */
   recordResolution?: boolean;
   /** For the mock backend: the chroot config (`-r`; `$arch` is the host's) instead of fedora-N-<arch> from %{dist}. */
