@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { readSettings } from '../../server/src/lsp/settings';
+import { buildTaskArgs } from './build-task-args';
 import { BuildsView } from './builds-view';
 import { failed, onNotification, request, type BuildResult, type RequestResult } from './requests';
 import { showSummary } from './notify-user';
@@ -53,7 +55,9 @@ class BuildTaskProvider implements vscode.TaskProvider {
   }
 
   task(def: { type: string; task: string; file: string; component?: string }, scope: vscode.TaskScope | vscode.WorkspaceFolder = vscode.TaskScope.Workspace): vscode.Task {
-    const args = [this.cli, 'build', ...(def.component ? ['--component', def.component] : []), def.file];
+    // Relative module metadata paths against the first workspace folder, as the server reads them.
+    const settings = readSettings(vscode.workspace.getConfiguration().get('gitoverlay'), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
+    const args = [this.cli, 'build', ...buildTaskArgs(settings), ...(def.component ? ['--component', def.component] : []), def.file];
     // The editor's own Node runs the CLI: nothing to install, and no shell between the arguments.
     const exec = new vscode.ProcessExecution(process.execPath, args, { env: { ELECTRON_RUN_AS_NODE: '1' }, cwd: path.dirname(def.file) });
     const name = `build ${vscode.workspace.asRelativePath(def.file)}${def.component ? ` (${def.component})` : ''}`;
