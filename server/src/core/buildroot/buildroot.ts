@@ -71,10 +71,6 @@ export class Buildroot {
     private readonly planned: Map<string, string> = new Map(),
   ) {}
 
-  private streamOf(name: string): string | undefined {
-    return this.chosen.get(name)?.build.stream ?? this.planned.get(name);
-  }
-
   /** The first dependencies entry whose runtime requires the modules known so far allow (unknown ones come later). */
   private static usableEntry(build: ModuleStream, meets: Meets): Dependencies | null {
     if (build.dependencies.length === 0) return EMPTY;
