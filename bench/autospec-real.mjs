@@ -70,6 +70,9 @@ export async function benchAutospecReal() {
     const l = lens.get(r.name);
     console.log(`| ${r.name} | ${r.commits} (${r.merges} merges) | ${ms(ours)} |${theirs ? ` ${ms(theirs)} | ${speedup.toFixed(1)}× |` : ''} ${l.ms.toFixed(0)} ms (${l.title}) |`);
   }
+  // What no command started with node can beat, beside the table: a process that does nothing.
+  console.log(`
+\`node -e 0\`: ${timed(process.execPath, ['-e', '0']).toFixed(0)} ms (median of ${RUNS}; every gitoverlay command above includes it)`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchAutospecReal();

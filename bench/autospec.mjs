@@ -64,6 +64,19 @@ export async function benchAutospec() {
     spec.push(performance.now() - t0);
     if (r.status !== 0) throw new Error(`gitoverlay spec failed: ${r.stderr}`);
   }
+  // gitoverlay's own log: the floor's, plus the raw diff that names each commit's spec version.
+  const ownLog = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    spawnSync('git', ['log', '-z', '--format=%H%x00%P%x00%T%x00%an%x00%ae%x00%ct%x00%B', '--raw', '--no-abbrev', '--no-renames', '--root', '--diff-merges=first-parent', '--sparse', '--full-history', 'HEAD', '--', ':(literal)testpkg.spec', ':(literal)changelog'], { cwd: dir, maxBuffer: 1 << 28, ...FAST });
+    ownLog.push(performance.now() - t0);
+  }
+  const bare = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    bare.push(performance.now() - t0);
+  }
   const g = median(gitTimes);
   const floor = g + median(blobTimes);
   const o = median(ours);
@@ -75,7 +88,9 @@ export async function benchAutospec() {
   row(`\`git cat-file --batch\` of the spec's ${versions.trim().split('\n').length} versions`, median(blobTimes));
   row('the floor: both', floor);
   row(`\`git cat-file --batch\` of the spec at each of the ${commits.length} commits (which blob each has)`, median(catTimes));
+  row("gitoverlay's `git log` alone (with the raw diff naming each commit's spec version)", median(ownLog));
   row('gitoverlay release + changelog (engine: log, cat-file, evaluate, compute, format)', o);
+  row('a node process doing nothing (`node -e 0`): part of any CLI row below', median(bare));
   row('`gitoverlay changelog` CLI, wall time incl. node start', median(cli));
   row('`gitoverlay spec` CLI (one process: release, changelog, processed spec)', median(spec));
 }
