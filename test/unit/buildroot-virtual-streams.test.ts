@@ -45,6 +45,28 @@ describe('base modules with virtual streams', () => {
     assert.match(r.errors[0], /nodejs:20 has no usable build/);
   });
 
+  test("Fedora's own platform documents: modulemd v1, virtual stream fedora; f-streams are no x.y.z, so any build requiring [fedora] fits", () => {
+    // The shape of Fedora production MBS's platform definitions (fedora-infra ansible,
+    // roles/mbs/common/files/default-modules.production/platform-f33.yaml at fdf52dca): a modulemd v1
+    // document whose xmd.mbs.virtual_streams is [fedora]. Written here, not copied.
+    const v1 = (stream: string): string =>
+      `---\ndata:\n  name: platform\n  stream: ${stream}\n  version: 1\n  context: "00000000"\n  summary: s\n  description: d\n  license:\n    module: [MIT]\n  xmd:\n    mbs:\n      koji_tag: module-${stream}-build\n      virtual_streams: [fedora]\ndocument: modulemd\nversion: 1\n...\n`;
+    const built = (on: string): string =>
+      `---\ndocument: modulemd\nversion: 2\ndata:\n  name: tool\n  stream: "1"\n  version: 3320200101000000\n  context: aaaaaaaa\n  summary: s\n  description: d\n  license:\n    module: [MIT]\n  dependencies:\n    - buildrequires:\n        platform: [${on}]\n      requires:\n        platform: [fedora]\n...\n`;
+    const i = new ModuleIndex();
+    i.addFile(readModuleText(v1('f32') + v1('f33') + built('f33'), 'repo.yaml'));
+    assert.deepEqual(i.builds('platform', 'f33')[0].virtualStreams, ['fedora']);
+    const doc = (p: string) =>
+      streamsOfDocument(parseYaml(`document: modulemd\nversion: 2\ndata:\n  name: app\n  stream: main\n  summary: s\n  description: d\n  license:\n    module: [MIT]\n  dependencies:\n    - buildrequires:\n        platform: [${p}]\n        tool: ["1"]\n      requires:\n        platform: [fedora]\n`).documents[0], 'app.yaml');
+    // Built on f33, used on f32 as well: MBS's stream-version bound applies to x.y.z streams only
+    // (oracle cases virtual-stream-fedora-same and virtual-stream-fedora-other).
+    for (const p of ['f33', 'f32']) {
+      const r = resolveModule(doc(p), i);
+      assert.deepEqual(r.errors, [], p);
+      assert.ok(r.expansions[0].modules.some((m) => m.nsvc === 'tool:1:3320200101000000:aaaaaaaa'), p);
+    }
+  });
+
   test('platform: [el8], a virtual stream, is built on the latest base module carrying it, saying so', () => {
     const r = resolveModule(webapp('el8'), index('el8.1.0'));
     assert.deepEqual(r.errors, []);

@@ -80,14 +80,15 @@ const negatives = (list: string[]): string[] => list.filter((s) => s.startsWith(
  * Does a base module build meet a requirement its stream alone does not: the list names one of its
  * virtual streams (MBS: the base module provides `module(platform:el8)` beside
  * `module(platform:el8.2.0)`). A base module in x.y.z form must then be at least the one the
- * requiring build was built against (`builtAgainst`, its buildrequires' stream of that module): a
- * build made on el8.1.0 fits el8.2.0, not el8.0.0.
+ * requiring build was built against (`builtAgainst`, its buildrequires' stream of that module), of
+ * the same major version: a build made on el8.1.0 fits el8.2.0, not el8.0.0.
  */
 export function meetsThroughVirtualStream(list: string[], base: Pick<ModuleStream, 'stream' | 'virtualStreams'>, builtAgainst?: string[]): boolean {
   if (!positives(list).some((v) => base.virtualStreams?.includes(v))) return false;
+  // Streams not in x.y.z form have no version bound (MBS: any base module sharing the virtual stream).
   const own = xyzVersion(base.stream);
   const against = builtAgainst?.length === 1 ? xyzVersion(builtAgainst[0]) : null;
-  return own === null || against === null || against <= own;
+  return own === null || against === null || (against <= own && against >= Math.floor(own / 10000) * 10000);
 }
 
 /** A stream's padded version when it is in MBS's "x.y.z form" (`len(str(float(v))) >= 5` unpadded: el8.1.0, el10.0; not f41), else null. */
