@@ -442,7 +442,9 @@ describe('gitoverlay buildroot (CLI)', () => {
     const missing = cli(['missing.yaml'], dir);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /cannot read missing\.yaml/);
-    assert.equal(cli(['--repo', 'nope', 'repo.yaml'], dir).status, 2);
+    const noRepo = cli(['--repo', 'nope', 'repo.yaml'], dir);
+    assert.equal(noRepo.status, 2);
+    assert.equal(noRepo.stderr, 'gitoverlay: --repo nope: no such file or directory\n');
     writeFileSync(join(dir, 'other.yaml'), 'services: {web: {}}\n');
     assert.equal(cli(['other.yaml'], dir).status, 2);
   });

@@ -40,7 +40,8 @@ export async function buildIndex(repos: string[], defaults: string[]): Promise<M
     try {
       index.merge(await loadRepository(resolve(r)), false);
     } catch (err) {
-      throw new InputError(`--repo ${r}: ${(err as Error).message}`);
+      const e = err as NodeJS.ErrnoException;
+      throw new InputError(`--repo ${r}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
     }
   }
   for (const d of defaults) {
