@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { repoquery } from './dnf-query';
 import { ROOT } from './helpers';
 
 // `gitoverlay build --backend copr` against the local Copr service (test/support/copr-service.mjs:
@@ -39,22 +40,6 @@ function runProgram(command: string, argv: string[]): Promise<{ status: number |
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
-}
-
-/** The NEVRAs dnf sees in a repository (a directory or an http URL: asynchronous, the service may be this process). */
-async function repoquery(repo: string): Promise<string[]> {
-  const root = mkdtempSync(join(tmpdir(), 'go-dnf-'));
-  try {
-    const url = repo.startsWith('http') ? repo : `file://${repo}`;
-    const r = await runProgram('dnf', [
-      '--setopt=reposdir=/dev/null', `--repofrompath=w,${url}`, '--setopt=w.gpgcheck=0', `--installroot=${root}`, `--setopt=cachedir=${root}/cache`,
-      '--releasever=41', '-q', 'repoquery', '--qf', '%{name}-%{version}-%{release}.%{arch}',
-    ]);
-    assert.equal(r.status, 0, r.stderr);
-    return r.stdout.trim().split('\n').filter(Boolean).sort();
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
 }
 
 /** The form of each upload the service received, in order (the `json` part as the frontend reads it). */

@@ -9,6 +9,7 @@ import { buildOverlay, type BuildResult } from '../../server/src/core/build/buil
 import { buildModule } from '../../server/src/core/build/module';
 import { run as cli } from '../../server/src/cli/main';
 import { parseYaml } from '../../server/src/core/yaml/parse';
+import { repoquery } from './dnf-query';
 import { ROOT } from './helpers';
 
 // Real tools only: rpmbuild, createrepo_c, dnf, git (bwrap when installed).
@@ -32,32 +33,6 @@ function gitIn(dir: string, ...args: string[]): string {
     env: GIT_ENV,
     encoding: 'utf8',
   }).trim();
-}
-
-/** The NEVRAs a fresh dnf sees in the repository at `out`. */
-function repoquery(out: string): string[] {
-  const root = mkdtempSync(join(tmpdir(), 'go-dnf-'));
-  try {
-    const stdout = execFileSync(
-      'dnf',
-      [
-        '--setopt=reposdir=/dev/null',
-        `--repofrompath=w,file://${out}`,
-        '--setopt=w.gpgcheck=0',
-        `--installroot=${root}`,
-        `--setopt=cachedir=${root}/cache`,
-        '--releasever=41',
-        '-q',
-        'repoquery',
-        '--qf',
-        '%{name}-%{version}-%{release}.%{arch}',
-      ],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    return stdout.trim().split('\n').filter(Boolean).sort();
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
 }
 
 /** path → sha256 of every file under dir (the repository's exact content). */
@@ -163,7 +138,7 @@ describe('gitoverlay build (real rpmbuild, createrepo_c, dnf)', { skip }, () => 
       lines.find((l) => l.includes('building'))!,
       /^\[1\/3\] building hello-macros \.\.\.$/,
     );
-    assert.deepEqual(repoquery(out), EXPECTED);
+    assert.deepEqual(await repoquery(out), EXPECTED);
     const log = readFileSync(r.components[1].log!, 'utf8');
     assert.match(log, /--nodeps: BuildRequires cannot be checked/);
     assert.match(log, has('bwrap') ? /sandbox: bwrap --unshare-all/ : /sandbox: none/);
@@ -216,7 +191,7 @@ describe('gitoverlay build (real rpmbuild, createrepo_c, dnf)', { skip }, () => 
     assert.equal(statSync(join(out, 'tools', 'tools-1.1.0-2.20250602git314b91e.fc41.noarch.rpm')).ino, inode);
     const after = snapshot(out);
     for (const [f, h] of Object.entries(before)) if (f.endsWith('.rpm')) assert.equal(after[f], h, f);
-    assert.deepEqual(repoquery(out), EXPECTED);
+    assert.deepEqual(await repoquery(out), EXPECTED);
   });
 
   test('CLI usage and input errors exit 2', async () => {
@@ -237,11 +212,11 @@ describe('gitoverlay build (real rpmbuild, createrepo_c, dnf)', { skip }, () => 
     assert.match(r.stdout!, /^tools\s+\S+\s+failed\s+\S+\.partial\/tools\/build\.log$/m);
     assert.match(r.stdout!, /FAILED: .* is unchanged/);
     assert.deepEqual(snapshot(out), before);
-    assert.deepEqual(repoquery(out), EXPECTED);
+    assert.deepEqual(await repoquery(out), EXPECTED);
     const partial = `${out}.partial`;
     assert.match(readFileSync(join(partial, 'tools', 'build.log'), 'utf8'), /broken/);
     assert.deepEqual(
-      repoquery(partial),
+      await repoquery(partial),
       EXPECTED.filter((n) => !n.startsWith('tools')),
     );
     assert.ok(!existsSync(`${out}.new`));
@@ -317,7 +292,7 @@ describe('gitoverlay build (real rpmbuild, createrepo_c, dnf)', { skip }, () => 
     assert.match(fixed.stdout!, /^greet\s+\S+\s+built /m);
     assert.match(fixed.stdout!, /^tools\s+\S+\s+built /m);
     assert.ok(!existsSync(`${out}.partial`) && !existsSync(`${out}.old`) && !existsSync(`${out}.lock`));
-    assert.equal(repoquery(out).length, 6);
+    assert.equal((await repoquery(out)).length, 6);
 
     const other = join(world, 'build42');
     const r: BuildResult = await buildOverlay(overlayPath, overlay, {
@@ -328,7 +303,7 @@ describe('gitoverlay build (real rpmbuild, createrepo_c, dnf)', { skip }, () => 
     });
     assert.ok(r.ok, JSON.stringify(r.components));
     assert.ok(r.components.every((c) => c.status === 'built'));
-    assert.ok(repoquery(other).every((n) => n.includes('.fc42.')));
+    assert.ok((await repoquery(other)).every((n) => n.includes('.fc42.')));
     assert.ok(!existsSync(`${out}.partial`) || existsSync(out));
   });
 

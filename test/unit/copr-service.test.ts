@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
+import { repoquery } from './dnf-query';
 import { ROOT } from './helpers';
 
 // The local Copr service (test/support/copr-service.mjs) driven with plain fetch, as a client of
@@ -72,33 +72,6 @@ function makeSrpm(work: string, name: string, opts: SpecOptions = {}): string {
   execFileSync('rpmbuild', ['-bs', '--define', `_topdir ${top}`, file], { stdio: 'ignore', env: { ...process.env, LC_ALL: 'C' } });
   const srpms = join(top, 'SRPMS');
   return join(srpms, readdirSync(srpms).find((f) => f.endsWith('.src.rpm'))!);
-}
-
-/** The NEVRAs dnf sees in a repository URL (asynchronously: the service answering it runs in this process). */
-async function repoquery(url: string): Promise<string[]> {
-  const root = mkdtempSync(join(tmpdir(), 'copr-dnf-'));
-  try {
-    const { stdout: out } = await promisify(execFile)(
-      'dnf',
-      [
-        '--setopt=reposdir=/dev/null',
-        `--repofrompath=r,${url}`,
-        '--repo=r',
-        '--setopt=r.gpgcheck=0',
-        `--installroot=${root}`,
-        `--setopt=cachedir=${root}/cache`,
-        '--releasever=41',
-        '-q',
-        'repoquery',
-        '--qf',
-        '%{name}-%{version}-%{release}.%{arch}',
-      ],
-      { encoding: 'utf8' },
-    );
-    return out.trim().split('\n').filter(Boolean).sort();
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
 }
 
 describe('local Copr service (API v3)', { skip }, () => {

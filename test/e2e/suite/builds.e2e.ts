@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
-import { activeExtension, waitFor, workspaceFile, type E2ETest } from './harness';
+import { activeExtension, openWorldOverlay, waitFor, workspaceFile, type E2ETest } from './harness';
 
 interface Item extends vscode.TreeItem {
   children: Item[];
@@ -17,11 +17,7 @@ export const tests: E2ETest[] = [
     timeout: 120_000,
     async run() {
       const api = (await activeExtension()).exports as Api;
-      // The world's remotes are file:// URLs, which the editor reads only when allowed.
-      await vscode.workspace.getConfiguration('gitoverlay').update('allowFileUrls', true, vscode.ConfigurationTarget.Workspace);
-      await new Promise((r) => setTimeout(r, 500));
-      const overlay = workspaceFile('world/overlay.yml');
-      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(overlay));
+      const overlay = await openWorldOverlay();
       const result = (await vscode.commands.executeCommand('gitoverlay.build', overlay.toString(), [])) as { ok: boolean; components: { name: string; status: string; nevr: string }[] };
       assert.ok(result?.ok, JSON.stringify(result));
       assert.deepEqual(result.components.map((c) => c.status), result.components.map(() => 'built'));

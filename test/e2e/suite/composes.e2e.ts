@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { activeExtension, workspaceFile, type E2ETest } from './harness';
+import { activeExtension, openWorldOverlay, type E2ETest } from './harness';
 
 interface Item extends vscode.TreeItem {
   children: Item[];
@@ -22,11 +22,7 @@ export const tests: E2ETest[] = [
     timeout: 240_000,
     async run() {
       const api = (await activeExtension()).exports as Api;
-      await vscode.workspace.getConfiguration('gitoverlay').update('allowFileUrls', true, vscode.ConfigurationTarget.Workspace);
-      await new Promise((r) => setTimeout(r, 500));
-      const overlay = workspaceFile('world/overlay.yml');
-      // The language server builds what it has analysed: the overlay open in an editor.
-      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(overlay));
+      const overlay = await openWorldOverlay();
       const world = overlay.fsPath.replace(/\/overlay\.yml$/, '');
       writeFileSync(join(world, 'gitoverlay.tests.yml'), 'install:\n  - packages: [greet, tools]\ncommands:\n  - name: greet greets\n    run: [greet]\n    expect-output: HELLO\n');
       const build = async () => {

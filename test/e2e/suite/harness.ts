@@ -67,6 +67,18 @@ export function workspaceFile(relative: string): vscode.Uri {
 }
 
 /** Opens a workspace file in an editor. */
+/**
+ * The sample world's overlay, opened in an editor (the language server builds only what it has
+ * analysed), with file:// remotes allowed (the world's remotes are local repositories).
+ */
+export async function openWorldOverlay(): Promise<vscode.Uri> {
+  await vscode.workspace.getConfiguration('gitoverlay').update('allowFileUrls', true, vscode.ConfigurationTarget.Workspace);
+  await sleep(500);
+  const overlay = workspaceFile('world/overlay.yml');
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(overlay));
+  return overlay;
+}
+
 export async function openFile(relative: string): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument(workspaceFile(relative));
   return vscode.window.showTextDocument(doc, { preview: false });

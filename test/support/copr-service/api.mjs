@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { badRequest, expandChroots, fnmatch, forbidden, formCompatible, FormErrors, HttpError, isAbsent, notFound, pyInt, pyText, secureFilename, urlParts, pyBool } from './forms.mjs';
+import { badRequest, expandChroots, fnmatch, forbidden, formCompatible, FormErrors, HttpError, isAbsent, notFound, pyInt, pyText, selectField, secureFilename, urlParts, pyBool } from './forms.mjs';
 import {
   activeChroots,
   batchingUserError,
@@ -137,13 +137,7 @@ function validateBuildForm(ctx, copr, data, errors) {
   o.enable_net = data.has('enable_net') && data.get('enable_net').length ? pyBool(data.get('enable_net')) : null;
   o.background = pyBool(data.get('background'));
   o.project_dirname = data.has('project_dirname') ? pyText(data.get('project_dirname')[0]).trim() || null : null;
-  const select = (k, choices) => {
-    if (!data.has(k) || isAbsent(data.get(k))) return null;
-    const s = pyText(data.get(k)[0]).trim();
-    if (s === 'None') return null;
-    if (!choices.includes(s)) errors.add(k, 'Not a valid choice.');
-    return s;
-  };
+  const select = (k, choices) => selectField(data, errors, k, choices);
   o.bootstrap = select('bootstrap', ['unchanged', 'default', 'off', 'on', 'image']);
   o.isolation = select('isolation', ['unchanged', 'default', 'nspawn', 'simple']);
   // ChrootPatternsField: each value a chroot of the project or a pattern matching one.

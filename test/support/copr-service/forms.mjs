@@ -130,6 +130,18 @@ export function isAbsent(values) {
   return !values || values.length === 0 || (typeof values[0] === 'string' && values[0].trim() === '');
 }
 
+/**
+ * A WTForms SelectField of copr's forms: null when absent or "None", else the stripped text, with
+ * "Not a valid choice." recorded in `errors` when it is not one of `choices`.
+ */
+export function selectField(data, errors, key, choices) {
+  if (!data.has(key) || isAbsent(data.get(key))) return null;
+  const s = pyText(data.get(key)[0]).trim();
+  if (s === 'None') return null;
+  if (!choices.includes(s)) errors.add(key, 'Not a valid choice.');
+  return s;
+}
+
 /** Python's fnmatch.fnmatchcase (the POSIX form: case-sensitive). */
 export function fnmatch(name, pattern) {
   let re = '';

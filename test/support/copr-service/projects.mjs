@@ -2,7 +2,7 @@
 // (views/apiv3_ns/apiv3_general.py, apiv3_mock_chroots.py, apiv3_projects.py; forms.py CoprForm,
 // CoprFormFactory; logic/coprs_logic.py CoprsLogic.add, CoprChrootsLogic.update_from_names).
 
-import { badRequest, forbidden, formCompatible, FormErrors, isAbsent, looksLikeUrl, notFound, pyBool, pyInt, pyText, urlParts } from './forms.mjs';
+import { badRequest, forbidden, formCompatible, FormErrors, isAbsent, looksLikeUrl, notFound, pyBool, pyInt, pyText, selectField, urlParts } from './forms.mjs';
 import { canEdit, ownerName, paginate, PROJECT_KEYS, PROJECT_PROPS, projectToDict } from './model.mjs';
 import { inputDict, pagination, params, requireUser } from './request.mjs';
 
@@ -106,13 +106,7 @@ function validateProjectFields(ctx, data, errors) {
     const x = data.get('use_bootstrap_container')[0];
     v.use_bootstrap_container = x === true || x === 'true' ? true : x === false || x === 'false' ? false : null;
   } else v.use_bootstrap_container = null;
-  const select = (k, choices) => {
-    if (!data.has(k) || isAbsent(data.get(k))) return null;
-    const s = pyText(data.get(k)[0]).trim();
-    if (s === 'None') return null;
-    if (!choices.includes(s)) errors.add(k, 'Not a valid choice.');
-    return s;
-  };
+  const select = (k, choices) => selectField(data, errors, k, choices);
   v.bootstrap = select('bootstrap', ['default', 'off', 'on', 'image']);
   v.isolation = select('isolation', ['default', 'nspawn', 'simple']);
   v.storage = select('storage', ['backend', 'pulp']);
